@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace Encore.BuildingBlocks.Http;
+
+/// <summary>Problem details for expected failures; handlers return these as typed results.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult Conflict(string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(title: "Not found", detail: detail, statusCode: StatusCodes.Status404NotFound);
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors);
+}
+
+/// <summary>
+/// Turns what escapes a handler into problem+json: a malformed request keeps its 4xx status,
+/// anything else is a 500 with a correlation id and never a stack trace.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var (status, title) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
+            Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => (StatusCodes.Status400BadRequest, "Invalid form token"),
+            OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "Client closed request"),
+            _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side"),
+        };
+        if (status >= 500) logger.LogError(exception, "Unhandled exception for {Path}", http.Request.Path);
+
+        http.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = status,
+                Title = title,
+                Detail = status < 500 ? exception.Message : "The error has been logged; quote the trace id if you contact us.",
+            },
+        });
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Encore.BuildingBlocks.Persistence;
+
+/// <summary>
+/// Registers a module's DbContext on the configured provider. Each module has one context type
+/// that handlers use and two thin subclasses, one per provider, that carry that provider's
+/// migrations; both providers' migrations live in the module that owns the tables.
+/// </summary>
+public static class ModuleDbContexts
+{
+    public static IServiceCollection AddModuleDbContext<TContext, TSqlite, TPostgres>(
+        this IServiceCollection services, IConfiguration configuration, string schema)
+        where TContext : DbContext
+        where TSqlite : TContext
+        where TPostgres : TContext
+    {
+        var storage = StorageOptions.From(configuration);
+        if (storage.IsPostgres)
+            services.AddDbContext<TContext, TPostgres>(o => ConfigurePostgres(o, storage.ConnectionString, schema));
+        else
+            services.AddDbContext<TContext, TSqlite>(o => ConfigureSqlite(o, storage.ConnectionString, schema));
+
+        services.AddSingleton(new ModuleDatabase(schema, typeof(TContext)));
+        return services;
+    }
+
+    public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder options, string connectionString, string schema) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__migrations", schema));
+
+    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, string schema) =>
+        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable($"{schema}___migrations"));
+}
+
+/// <summary>One module's database, in the order modules were added; migrated at start-up.</summary>
+public sealed record ModuleDatabase(string Schema, Type ContextType);

@@ -1,0 +1,22 @@
+namespace Encore.Contracts;
+
+/// <summary>
+/// An event one module tells the others through the transactional outbox. Implementations are
+/// immutable, past-tense records; a breaking change is a new type, never an edit.
+/// </summary>
+public interface IIntegrationEvent;
+
+/// <summary>Delivery details a consumer needs to stay idempotent.</summary>
+/// <param name="MessageId">The outbox message id: the same for every redelivery of one event.</param>
+/// <param name="OccurredAt">When the producing transaction wrote the event.</param>
+public sealed record IntegrationEventContext(Guid MessageId, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// Consumes one event type. Delivery is at least once, so a handler records the message id in
+/// its module's inbox in the same transaction as its own changes.
+/// </summary>
+public interface IIntegrationEventHandler<in TEvent> where TEvent : IIntegrationEvent
+{
+    /// <summary>Handles one delivery; throwing schedules a retry.</summary>
+    Task HandleAsync(TEvent integrationEvent, IntegrationEventContext context, CancellationToken cancellationToken);
+}

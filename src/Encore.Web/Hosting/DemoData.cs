@@ -1,0 +1,43 @@
+using Encore.BuildingBlocks.Persistence;
+using Encore.Catalog;
+using Encore.Identity;
+
+namespace Encore.Web.Hosting;
+
+internal static class DemoData
+{
+    /// <summary>
+    /// The embedded default seeds itself on first start so a newcomer sees a working site.
+    /// A PostgreSQL deployment seeds only when asked (the seed-demo command).
+    /// </summary>
+    public static async Task SeedDemoDataAsync(this WebApplication app, bool force)
+    {
+        var storage = app.Services.GetRequiredService<StorageOptions>();
+        var mode = app.Configuration["Encore:Demo:Seed"] ?? "auto";
+        if (!force && (mode == "off" || (mode == "auto" && storage.IsPostgres))) return;
+
+        var password = app.Configuration["Encore:Demo:Password"] ?? DefaultDemoPassword;
+        await using var scope = app.Services.CreateAsyncScope();
+        var accounts = await scope.ServiceProvider.GetRequiredService<IdentityDemoData>().EnsureDemoAccountsAsync(password);
+        var organizer = accounts.Single(a => a.Role == Encore.Contracts.Identity.Roles.Organizer);
+        await scope.ServiceProvider.GetRequiredService<CatalogDemoData>().EnsureAsync(organizer.Id);
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var urls = string.Join(", ", app.Urls);
+            Console.WriteLine();
+            Console.WriteLine($"Encore is running at {urls} ({storage.Provider})");
+            Console.WriteLine($"Demo accounts (password: {password}):");
+            foreach (var account in accounts) Console.WriteLine($"  {account.Role,-10} {account.Email}");
+            Console.WriteLine();
+        });
+        if (force)
+        {
+            Console.WriteLine($"Demo data loaded into {storage.Provider}. Accounts (password: {password}): " +
+                string.Join(", ", accounts.Select(a => a.Email)));
+        }
+    }
+
+    /// <summary>Demo accounts only; override with Encore:Demo:Password, and never seed demo data in production.</summary>
+    public const string DefaultDemoPassword = "encore-demo-pass";
+}

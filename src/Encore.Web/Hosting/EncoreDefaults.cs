@@ -1,0 +1,135 @@
+using Encore.BuildingBlocks.Email;
+using Encore.BuildingBlocks.Http;
+using Encore.BuildingBlocks.Outbox;
+using Encore.BuildingBlocks.Persistence;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using StackExchange.Redis;
+
+namespace Encore.Web.Hosting;
+
+/// <summary>What every instance needs whatever its modules: logs, telemetry, health, problems, security headers.</summary>
+internal static class EncoreDefaults
+{
+    public static WebApplicationBuilder AddEncoreDefaults(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var storage = StorageOptions.From(builder.Configuration);
+        services.AddSingleton(storage);
+        services.AddSingleton(TimeProvider.System);
+
+        // JSON logs; the scopes carry the request's trace id, so every line of one request can be found.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("encore", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddSource("Encore.*"))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("Encore.*")
+                .AddPrometheusExporter());
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddValidation();
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Encore API";
+            doc.Info.Description = "Concert ticketing: catalog, accounts and, as the platform grows, holds, orders and tickets.";
+            return Task.CompletedTask;
+        }));
+        services.AddAntiforgery();
+
+        services.AddEmail(builder.Configuration);
+        services.AddRedisWhenConfigured(storage);
+        services.AddOutboxRelay();
+
+        var health = services.AddHealthChecks();
+        if (storage.RedisConnectionString is not null)
+            health.AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        services.AddSingleton<IConfigureOptions<HealthCheckServiceOptions>, ModuleDatabaseHealthChecks>();
+
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownIPNetworks.Clear();
+            o.KnownProxies.Clear();
+        });
+        return builder;
+    }
+
+    public static WebApplication UseEncoreDefaults(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.MapStaticAssets().AllowAnonymous();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        return app;
+    }
+}
+
+/// <summary>Ready means every module's database answers.</summary>
+internal sealed class ModuleDatabaseHealthChecks(IEnumerable<ModuleDatabase> modules) : IConfigureOptions<HealthCheckServiceOptions>
+{
+    public void Configure(HealthCheckServiceOptions options)
+    {
+        foreach (var module in modules.DistinctBy(m => m.ContextType))
+            options.Registrations.Add(new HealthCheckRegistration(
+                $"db-{module.Schema}",
+                sp => new ModuleDatabaseHealthCheck(sp, module.ContextType),
+                HealthStatus.Unhealthy,
+                ["ready"]));
+    }
+}
+
+internal sealed class ModuleDatabaseHealthCheck(IServiceProvider services, Type contextType) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = (Microsoft.EntityFrameworkCore.DbContext)scope.ServiceProvider.GetRequiredService(contextType);
+        return await db.Database.CanConnectAsync(ct) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("database unreachable");
+    }
+}
+
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync();
+            return HealthCheckResult.Healthy($"ping {latency.TotalMilliseconds:F1} ms");
+        }
+        catch (RedisException ex)
+        {
+            return HealthCheckResult.Unhealthy("redis unreachable", ex);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Security.Claims;
+using Encore.BuildingBlocks.Persistence;
+using Encore.Contracts.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Encore.Identity;
+
+public static class IdentityModule
+{
+    /// <summary>Cookie for pages, bearer for the API; the header the client sends decides.</summary>
+    public const string PagesOrApiScheme = "pages-or-api";
+
+    public static IServiceCollection AddIdentityModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDbContext<IdentityDb, SqliteIdentityDb, PostgresIdentityDb>(configuration, IdentityDb.Schema);
+        services.AddDataProtection().SetApplicationName("Encore").PersistKeysToDbContext<IdentityDb>();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = PagesOrApiScheme;
+                o.DefaultChallengeScheme = PagesOrApiScheme;
+            })
+            .AddPolicyScheme(PagesOrApiScheme, "Cookie or bearer", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? IdentityConstants.BearerScheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme)
+            .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
+            {
+                o.LoginPath = "/account/login";
+                o.LogoutPath = "/account/logout";
+                o.AccessDeniedPath = "/account/denied";
+                o.Cookie.Name = "encore.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromDays(14);
+                // An API client gets a status code, not a redirect to a sign-in page.
+                o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, StatusCodes.Status403Forbidden);
+            }));
+
+        services.AddIdentityCore<EncoreUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.SignIn.RequireConfirmedEmail = true;
+                // NIST SP 800-63B: length, not composition rules. The breached-password check and
+                // the 15-character single-factor minimum arrive with the identity hardening issue.
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<IdentityDb>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddApiEndpoints();
+
+        services.AddSingleton<IEmailSender<EncoreUser>, AccountEmails>();
+        services.AddScoped<IdentityDemoData>();
+
+        services.AddAuthorizationBuilder()
+            // Deny by default: an endpoint that names no policy and is not explicitly anonymous refuses everyone but signed-in users.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Policies.Organizer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Organizer))
+            .AddPolicy(Policies.Scanner, p => p.RequireAuthenticatedUser().RequireRole(Roles.Scanner))
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/identity").WithTags("Identity");
+        // The framework's register, login, refresh, confirm, reset and manage endpoints. The
+        // anonymous ones are marked so explicitly; manage/* requires a signed-in user.
+        api.MapIdentityApi<EncoreUser>().AllowAnonymous();
+        api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
+        api.MapPost("/logout", Logout).RequireAuthorization(Policies.SignedIn);
+        return endpoints;
+    }
+
+    static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api"))
+        {
+            ctx.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+
+    public sealed record MeResponse(Guid Id, string Email, string DisplayName, bool EmailConfirmed, IReadOnlyList<string> Roles);
+
+    static async Task<Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<MeResponse>, Microsoft.AspNetCore.Http.HttpResults.UnauthorizedHttpResult>> Me(
+        ClaimsPrincipal principal, UserManager<EncoreUser> users)
+    {
+        var user = await users.GetUserAsync(principal);
+        if (user is null) return TypedResults.Unauthorized();
+        var roles = await users.GetRolesAsync(user);
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email ?? "", user.DisplayName, user.EmailConfirmed, [Roles.Buyer, .. roles.Where(r => r != Roles.Buyer)]));
+    }
+
+    static async Task<Microsoft.AspNetCore.Http.HttpResults.NoContent> Logout(SignInManager<EncoreUser> signIn)
+    {
+        await signIn.SignOutAsync();
+        return TypedResults.NoContent();
+    }
+}

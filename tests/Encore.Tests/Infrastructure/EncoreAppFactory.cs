@@ -1,0 +1,59 @@
+using Encore.BuildingBlocks.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Encore.Tests.Infrastructure;
+
+/// <summary>
+/// The whole app in the test process, on either topology: SQLite in a fresh file, or a fresh
+/// PostgreSQL database with the shared Redis. Demo data is off unless a test asks for it.
+/// </summary>
+public class EncoreAppFactory : WebApplicationFactory<Program>
+{
+    public StorageProvider Provider { get; }
+    public string ConnectionString { get; }
+    readonly bool seedDemo;
+    readonly Dictionary<string, string?> settings = [];
+
+    EncoreAppFactory(StorageProvider provider, string connectionString, bool seedDemo)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        this.seedDemo = seedDemo;
+    }
+
+    public static EncoreAppFactory Sqlite(bool seedDemo = false)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "encore-tests");
+        Directory.CreateDirectory(dir);
+        return new(StorageProvider.Sqlite, $"Data Source={Path.Combine(dir, Guid.NewGuid().ToString("N"))}.db", seedDemo);
+    }
+
+    public static EncoreAppFactory Postgres(bool seedDemo = false) =>
+        new(StorageProvider.Postgres, TestServers.NewPostgresDatabase("encore"), seedDemo);
+
+    public static EncoreAppFactory For(StorageProvider provider, bool seedDemo = false) =>
+        provider == StorageProvider.Postgres ? Postgres(seedDemo) : Sqlite(seedDemo);
+
+    /// <summary>Extra configuration, applied before the app builds.</summary>
+    public EncoreAppFactory With(string key, string? value)
+    {
+        settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Encore:Storage", Provider.ToString());
+        builder.UseSetting(Provider == StorageProvider.Postgres ? "ConnectionStrings:Postgres" : "ConnectionStrings:Sqlite", ConnectionString);
+        if (Provider == StorageProvider.Postgres) builder.UseSetting("ConnectionStrings:Redis", TestServers.Redis);
+        builder.UseSetting("Encore:Demo:Seed", seedDemo ? "on" : "off");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+}
