@@ -84,11 +84,31 @@ internal static class ApiCatalog
         return requirements.Count == 0 ? "Signed in (fallback policy)" : string.Join(" and ", requirements);
     }
 
+    static readonly Dictionary<Type, string> JsonNames = new()
+    {
+        [typeof(string)] = "string",
+        [typeof(bool)] = "boolean",
+        [typeof(int)] = "integer",
+        [typeof(long)] = "integer (int64)",
+        [typeof(short)] = "integer",
+        [typeof(decimal)] = "number",
+        [typeof(double)] = "number",
+        [typeof(float)] = "number",
+        [typeof(Guid)] = "string (uuid)",
+        [typeof(DateTimeOffset)] = "string (date-time)",
+        [typeof(DateTime)] = "string (date-time)",
+        [typeof(DateOnly)] = "string (date)",
+        [typeof(TimeOnly)] = "string (time)",
+        [typeof(Uri)] = "string (uri)",
+    };
+
     internal static string TypeName(Type? type)
     {
         if (type is null) return "unknown";
         if (Nullable.GetUnderlyingType(type) is { } inner) return TypeName(inner) + "?";
         if (type.IsArray) return TypeName(type.GetElementType()) + "[]";
+        // The JSON names a client sees, not the CLR names.
+        if (JsonNames.TryGetValue(type, out var json)) return json;
         if (!type.IsGenericType) return type.Name;
         var name = type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)];
         return $"{name}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>";

@@ -1,0 +1,38 @@
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Encore.BrowserTests;
+
+internal static class Axe
+{
+    static readonly AxeRunOptions WcagAA = new()
+    {
+        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        ResultTypes = [ResultType.Violations],
+    };
+
+    /// <summary>The WCAG 2.1 A and AA violations of the page, as readable text; empty when there are none.</summary>
+    public static async Task<string> ViolationsAsync(IPage page)
+    {
+        var result = await page.RunAxe(WcagAA);
+        if (result.Violations is not { Length: > 0 } violations) return "";
+        var text = new StringBuilder();
+        text.AppendLine($"{violations.Length} axe violation(s) on {page.Url}:");
+        foreach (var violation in violations)
+        {
+            text.AppendLine($"- [{violation.Impact}] {violation.Id}: {violation.Help} ({violation.HelpUrl})");
+            foreach (var node in violation.Nodes.Take(5))
+            {
+                text.AppendLine($"    at {node.Target}: {Shorten(node.Html)}");
+                foreach (var check in (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []))
+                    if (!string.IsNullOrWhiteSpace(check.Message)) text.AppendLine("      " + check.Message);
+            }
+            if (violation.Nodes.Length > 5) text.AppendLine($"    … and {violation.Nodes.Length - 5} more");
+        }
+        return text.ToString();
+    }
+
+    static string Shorten(string html) => html.Length <= 200 ? html : html[..200] + "…";
+}

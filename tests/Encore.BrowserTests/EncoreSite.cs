@@ -1,0 +1,170 @@
+using System.Net;
+using Encore.BuildingBlocks.Email;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+
+namespace Encore.BrowserTests;
+
+[CollectionDefinition(Name)]
+public sealed class SiteCollection : ICollectionFixture<EncoreSite>
+{
+    public const string Name = "site";
+}
+
+/// <summary>
+/// The app on a real Kestrel port (SQLite in a temp file, demo data on) and one headless
+/// Chromium, shared by every browser test of the run.
+/// </summary>
+public sealed class EncoreSite : IAsyncLifetime
+{
+    public const string DemoPassword = "encore-demo-pass";
+    public const string Anonymous = "anonymous";
+
+    readonly string databasePath = Path.Combine(Path.GetTempPath(), "encore-browser-tests", Guid.NewGuid().ToString("N") + ".db");
+    readonly Dictionary<string, string> signedInStates = [];
+    readonly Dictionary<string, IReadOnlyDictionary<string, string>> crawls = [];
+    readonly SemaphoreSlim gate = new(1, 1);
+    SiteFactory factory = default!;
+    IPlaywright playwright = default!;
+
+    public IBrowser Browser { get; private set; } = default!;
+    public string BaseUrl { get; private set; } = "";
+    public IServiceProvider Services => factory.Services;
+
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        if (Directory.Exists(ScreenshotDirectory)) Directory.Delete(ScreenshotDirectory, recursive: true);
+        Directory.CreateDirectory(ScreenshotDirectory);
+        factory = new SiteFactory(databasePath);
+        factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        BaseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+            .Addresses.Single().TrimEnd('/');
+
+        // One message in the development mailbox, so the message page has an id to show.
+        await factory.Services.GetRequiredService<DevelopmentMailbox>().SendAsync(
+            new EmailMessage("buyer@encore.test", "Welcome to the development mailbox", $"Links are listed as anchors: {BaseUrl}/account/login"),
+            CancellationToken.None);
+
+        playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+        await factory.DisposeAsync();
+        foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(databasePath)!, Path.GetFileName(databasePath) + "*"))
+            File.Delete(file);
+    }
+
+    /// <summary>The demo account that a visitor name stands for ("organizer" is organizer@encore.test).</summary>
+    public static string EmailOf(string visitor) => $"{visitor}@encore.test";
+
+    /// <summary>A fresh browser context, signed in as the visitor unless it is <see cref="Anonymous"/>.</summary>
+    public async Task<IBrowserContext> NewContextAsync(string visitor, int width = 1280, int height = 900)
+    {
+        var options = new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ReducedMotion = ReducedMotion.Reduce,
+        };
+        if (visitor != Anonymous) options.StorageState = await SignedInStateAsync(visitor);
+        return await Browser.NewContextAsync(options);
+    }
+
+    async Task<string> SignedInStateAsync(string visitor)
+    {
+        await gate.WaitAsync();
+        try
+        {
+            if (signedInStates.TryGetValue(visitor, out var state)) return state;
+            await using var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+            var page = await context.NewPageAsync();
+            await SignInAsync(page, EmailOf(visitor), DemoPassword);
+            state = await context.StorageStateAsync();
+            signedInStates[visitor] = state;
+            return state;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/account/login");
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(password);
+        await page.Locator("main form button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A concrete address for every page route the visitor can reach, found by following the
+    /// site's own links from the pages without parameters (so ids come from the demo data).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> CrawlAsync(string visitor)
+    {
+        lock (crawls)
+            if (crawls.TryGetValue(visitor, out var known)) return known;
+
+        var routes = PageRoutes.All().Where(r => r.VisitedBy(visitor)).Select(r => r.Template).Distinct().ToList();
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (template, sample) in PageRoutes.UnlinkedSamples) found[template] = sample;
+        var queue = new Queue<string>(routes.Where(t => !PageRoutes.HasParameters(t)));
+        foreach (var path in queue) found[path] = path;
+        var seen = new HashSet<string>(queue, StringComparer.Ordinal);
+
+        await using var context = await NewContextAsync(visitor);
+        var page = await context.NewPageAsync();
+        while (queue.Count > 0 && found.Count < routes.Count + PageRoutes.UnlinkedSamples.Count)
+        {
+            var path = queue.Dequeue();
+            await page.GotoAsync(path);
+            var hrefs = await page.EvalOnSelectorAllAsync<string[]>("a[href]", "links => links.map(a => a.href)");
+            foreach (var href in hrefs)
+            {
+                if (!Uri.TryCreate(href, UriKind.Absolute, out var uri) || !href.StartsWith(BaseUrl, StringComparison.Ordinal)) continue;
+                var linked = uri.AbsolutePath;
+                var template = routes.FirstOrDefault(t => PageRoutes.HasParameters(t) && !found.ContainsKey(t) && PageRoutes.Matches(t, linked));
+                if (template is null || !seen.Add(linked)) continue;
+                found[template] = linked;
+                queue.Enqueue(linked);
+            }
+        }
+        lock (crawls) crawls[visitor] = found;
+        return found;
+    }
+
+    sealed class SiteFactory(string databasePath) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            // Outside Development the host only knows wwwroot; a browser asks for the build's
+            // precompressed variants (obj/.../compressed), which only this manifest maps.
+            builder.UseStaticWebAssets();
+            builder.UseSetting("Encore:Storage", "Sqlite");
+            builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={databasePath}");
+            builder.UseSetting("Encore:Demo:Seed", "on");
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        }
+    }
+}
