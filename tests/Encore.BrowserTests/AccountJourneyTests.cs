@@ -102,6 +102,7 @@ public sealed partial class AccountJourneyTests(EncoreSite site)
         var email = page.Locator("#email");
         await Assertions.Expect(email).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(email).ToHaveAccessibleDescriptionAsync(new Regex("Enter an email address like name@example.com"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(EncoreSite.ScreenshotDirectory, "anonymous_account_register_errors.png"), FullPage = true });
         Assert.Equal("", await Axe.ViolationsAsync(page));
     }
 
