@@ -1,6 +1,12 @@
 using Encore.BuildingBlocks.Persistence;
 using Encore.Catalog.Browse;
+using Encore.Catalog.Events;
 using Encore.Catalog.Http;
+using Encore.Catalog.Organizers;
+using Encore.Catalog.Venues;
+using Encore.Contracts.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +26,19 @@ public static class CatalogModule
 
     public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder endpoints)
     {
+        PublicCatalog.Map(endpoints);
+
+        var organizer = endpoints.MapGroup("/api/organizer").WithTags("Organizer").RequireAuthorization(Policies.Organizer)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        OrganizerVenues.Map(organizer);
+        OrganizerEvents.Map(organizer);
+        EventPerformances.Map(organizer);
+        EventTiers.Map(organizer);
+        EventWindows.Map(organizer);
+        EventLifecycle.Map(organizer);
+
+        var admin = endpoints.MapGroup("/api/admin/organizers").WithTags("Admin").RequireAuthorization(Policies.Admin);
+        AdminOrganizers.Map(admin);
         return endpoints;
     }
 }
