@@ -49,7 +49,7 @@ internal static class EncoreDefaults
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddValidation();
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi(o => o.DescribeMoney().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Encore API";
             doc.Info.Description = "Concert ticketing: catalog, accounts and, as the platform grows, holds, orders and tickets.";
