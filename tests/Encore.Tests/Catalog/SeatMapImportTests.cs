@@ -57,6 +57,39 @@ public sealed class SeatMapImportTests
     }
 
     [Fact]
+    public void The_documented_example_is_a_valid_seat_map()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Encore.slnx"))) root = root.Parent;
+        var markdown = File.ReadAllText(Path.Combine(root!.FullName, "docs", "seat-map-format.md"));
+        var example = markdown[(markdown.IndexOf("## A full example", StringComparison.Ordinal))..];
+        var json = example[(example.IndexOf("```json", StringComparison.Ordinal) + 7)..example.IndexOf("```\n", example.IndexOf("```json", StringComparison.Ordinal) + 7, StringComparison.Ordinal)];
+
+        var doc = System.Text.Json.JsonSerializer.Deserialize<SeatMapDocument>(json, CatalogClient.Json)!;
+
+        Assert.Empty(SeatMapImport.Validate(doc));
+        Assert.Equal(3, doc.Sections!.Count);
+        Assert.Equal(SectionKind.GeneralAdmission, doc.Sections[2].Kind);
+    }
+
+    [Fact]
+    public async Task Malformed_json_and_unknown_kinds_answer_400_problems()
+    {
+        await using var app = EncoreAppFactory.Sqlite(seedDemo: true);
+        var organizer = await app.SignedInAsync("organizer@encore.test");
+        var eventId = await organizer.CreateDraftAsync(await organizer.CreateVenueAsync());
+
+        var unknownKind = await organizer.PostAsync($"/api/organizer/events/{eventId}/windows",
+            new StringContent("""{"kind":"flash","startsAt":"2030-01-01T10:00:00Z","endsAt":"2030-01-02T10:00:00Z"}""", System.Text.Encoding.UTF8, "application/json"));
+        var broken = await organizer.PostAsync("/api/organizer/venues", new StringContent("{\"name\": ", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknownKind.StatusCode);
+        Assert.Equal("application/problem+json", unknownKind.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.Equal("application/problem+json", broken.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public void A_venue_over_the_seat_limit_is_refused_before_anything_else_is_checked()
     {
         var rows = Enumerable.Range(0, 120).Select(r => new RowDocument($"R{r}", Enumerable.Range(1, 450).Select(n => new SeatDocument(n.ToString(), 1, 1)).ToList())).ToList();
