@@ -70,6 +70,7 @@ public static class IdentityModule
             .AddDefaultTokenProviders()
             .AddApiEndpoints();
 
+        services.AddScoped<IUserStore<EncoreUser>, EncoreUserStore>();
         services.AddSingleton<IEmailSender<EncoreUser>, AccountEmails>();
         services.AddScoped<IdentityDemoData>();
 
@@ -87,8 +88,13 @@ public static class IdentityModule
     {
         var api = endpoints.MapGroup("/api/identity").WithTags("Identity");
         // The framework's register, login, refresh, confirm, reset and manage endpoints. The
-        // anonymous ones are marked so explicitly; manage/* requires a signed-in user.
-        api.MapIdentityApi<EncoreUser>().AllowAnonymous();
+        // anonymous ones are marked so explicitly; manage/* requires a signed-in user, and must not
+        // be marked anonymous too, because AllowAnonymous wins over any policy.
+        api.MapIdentityApi<EncoreUser>().Add(endpoint =>
+        {
+            var manage = endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.Contains("/manage/", StringComparison.Ordinal);
+            endpoint.Metadata.Add(manage ? new AuthorizeAttribute(Policies.SignedIn) : new AllowAnonymousAttribute());
+        });
         api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
         api.MapPost("/logout", Logout).RequireAuthorization(Policies.SignedIn);
         return endpoints;
