@@ -20,6 +20,11 @@ public static class Problems
 
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors);
+
+    /// <summary>A browser navigating to a page (it accepts HTML), as opposed to an API client.</summary>
+    public static bool WantsPage(HttpContext http) =>
+        !http.Request.Path.StartsWithSegments("/api")
+        && http.Request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
 }
 
 /// <summary>
@@ -30,6 +35,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
+        // A browser asking for a page gets the host's error page (the exception handler's path), not JSON.
+        if (Problems.WantsPage(http)) return false;
         var (status, title) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),

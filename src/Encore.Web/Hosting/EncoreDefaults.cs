@@ -81,8 +81,27 @@ internal static class EncoreDefaults
     public static WebApplication UseEncoreDefaults(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        app.UseExceptionHandler();
+        // API clients get problem+json; browsers get the /error page (500s) and the not-found page (404s).
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/error",
+            CreateScopeForErrors = true,
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
         app.UseStatusCodePages();
+        app.UseStatusCodePagesWithReExecute("/error/{0}", createScopeForStatusCodePages: true);
+        app.Use((http, next) =>
+        {
+            // The re-executing status pages are for browsers only; API clients fall through to problem+json above.
+            if (!Problems.WantsPage(http) && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+                pages.Enabled = false;
+            return next(http);
+        });
         app.UseSecurityHeaders();
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();

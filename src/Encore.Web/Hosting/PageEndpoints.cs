@@ -18,6 +18,10 @@ internal static class PageEndpoints
             })
             .RequireAuthorization(Policies.SignedIn)
             .ExcludeFromDescription();
+
+        // An address nothing answers is a 404 for everyone (a page for browsers, problem+json for
+        // API clients), not a sign-in redirect from the deny-by-default fallback policy.
+        app.MapFallback("{*path}", () => TypedResults.NotFound()).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

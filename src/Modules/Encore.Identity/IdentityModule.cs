@@ -87,13 +87,13 @@ public static class IdentityModule
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/identity").WithTags("Identity");
-        // The framework's register, login, refresh, confirm, reset and manage endpoints. The
-        // anonymous ones are marked so explicitly; manage/* requires a signed-in user, and must not
-        // be marked anonymous too, because AllowAnonymous wins over any policy.
-        api.MapIdentityApi<EncoreUser>().Add(endpoint =>
+        // The framework's register, login, refresh, confirm, reset and manage endpoints. manage/*
+        // already requires a signed-in user; the rest are marked anonymous explicitly. This runs
+        // after every other convention, so it sees the framework's own authorization metadata.
+        api.MapIdentityApi<EncoreUser>().Finally(endpoint =>
         {
-            var manage = endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.Contains("/manage/", StringComparison.Ordinal);
-            endpoint.Metadata.Add(manage ? new AuthorizeAttribute(Policies.SignedIn) : new AllowAnonymousAttribute());
+            if (!endpoint.Metadata.OfType<IAuthorizeData>().Any())
+                endpoint.Metadata.Add(new AllowAnonymousAttribute());
         });
         api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
         api.MapPost("/logout", Logout).RequireAuthorization(Policies.SignedIn);
