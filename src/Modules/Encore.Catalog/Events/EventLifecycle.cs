@@ -35,7 +35,7 @@ internal static class EventLifecycle
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    static async Task<Results<Ok<OrganizerEventDetail>, ProblemHttpResult>> Publish(
+    internal static async Task<Results<Ok<OrganizerEventDetail>, ProblemHttpResult>> Publish(
         Guid eventId, ClaimsPrincipal user, CatalogDbContext db, CatalogQueries queries, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev) return EventWrites.EventNotFound(eventId);
@@ -49,7 +49,7 @@ internal static class EventLifecycle
         return TypedResults.Ok(await queries.OrganizerDetailAsync(ev, ct));
     }
 
-    static async Task<Results<Ok<OrganizerEventDetail>, ValidationProblem, ProblemHttpResult>> Cancel(
+    internal static async Task<Results<Ok<OrganizerEventDetail>, ValidationProblem, ProblemHttpResult>> Cancel(
         Guid eventId, CancelRequest request, ClaimsPrincipal user, CatalogDbContext db, CatalogQueries queries,
         TimeProvider clock, HttpContext http, CancellationToken ct)
     {
@@ -68,7 +68,7 @@ internal static class EventLifecycle
         return TypedResults.Ok(await queries.OrganizerDetailAsync(ev, ct));
     }
 
-    static async Task<Results<Ok<OrganizerEventDetail>, ProblemHttpResult>> MarkSoldOut(
+    internal static async Task<Results<Ok<OrganizerEventDetail>, ProblemHttpResult>> MarkSoldOut(
         Guid eventId, SoldOutRequest request, ClaimsPrincipal user, CatalogDbContext db, CatalogQueries queries,
         TimeProvider clock, HttpContext http, CancellationToken ct)
     {

@@ -32,7 +32,7 @@ internal static class EventPerformances
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    static async Task<Results<Created<PerformanceView>, ValidationProblem, ProblemHttpResult>> Add(
+    internal static async Task<Results<Created<PerformanceView>, ValidationProblem, ProblemHttpResult>> Add(
         Guid eventId, PerformanceRequest request, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev) return EventWrites.EventNotFound(eventId);
@@ -48,7 +48,7 @@ internal static class EventPerformances
         return TypedResults.Created($"/api/organizer/events/{ev.Id}/performances/{performance.Id}", View(performance));
     }
 
-    static async Task<Results<Ok<PerformanceView>, ValidationProblem, ProblemHttpResult>> Change(
+    internal static async Task<Results<Ok<PerformanceView>, ValidationProblem, ProblemHttpResult>> Change(
         Guid eventId, Guid performanceId, PerformanceRequest request, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev || ev.Performances.All(p => p.Id != performanceId))
@@ -63,7 +63,7 @@ internal static class EventPerformances
         return TypedResults.Ok(View(ev.Performances.Single(p => p.Id == performanceId)));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Remove(
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Remove(
         Guid eventId, Guid performanceId, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev || ev.Performances.All(p => p.Id != performanceId))

@@ -34,7 +34,7 @@ internal static class EventTiers
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    static async Task<Results<Created<TierView>, ValidationProblem, ProblemHttpResult>> Add(
+    internal static async Task<Results<Created<TierView>, ValidationProblem, ProblemHttpResult>> Add(
         Guid eventId, TierRequest request, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev) return EventWrites.EventNotFound(eventId);
@@ -50,7 +50,7 @@ internal static class EventTiers
         return TypedResults.Created($"/api/organizer/events/{ev.Id}/tiers/{tier.Id}", View(tier));
     }
 
-    static async Task<Results<Ok<TierView>, ValidationProblem, ProblemHttpResult>> Change(
+    internal static async Task<Results<Ok<TierView>, ValidationProblem, ProblemHttpResult>> Change(
         Guid eventId, Guid tierId, TierRequest request, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev || ev.Tiers.All(t => t.Id != tierId))
@@ -65,7 +65,7 @@ internal static class EventTiers
         return TypedResults.Ok(View(ev.Tiers.Single(t => t.Id == tierId)));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Remove(
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Remove(
         Guid eventId, Guid tierId, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev || ev.Tiers.All(t => t.Id != tierId))

@@ -29,7 +29,7 @@ internal static class EventWindows
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    static async Task<Results<Created<WindowView>, ValidationProblem, ProblemHttpResult>> Add(
+    internal static async Task<Results<Created<WindowView>, ValidationProblem, ProblemHttpResult>> Add(
         Guid eventId, WindowRequest request, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev) return EventWrites.EventNotFound(eventId);
@@ -45,7 +45,7 @@ internal static class EventWindows
         return TypedResults.Created($"/api/organizer/events/{ev.Id}/windows/{window.Id}", View(window, clock));
     }
 
-    static async Task<Results<Ok<WindowView>, ValidationProblem, ProblemHttpResult>> Change(
+    internal static async Task<Results<Ok<WindowView>, ValidationProblem, ProblemHttpResult>> Change(
         Guid eventId, Guid windowId, WindowRequest request, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev || ev.Windows.All(w => w.Id != windowId))
@@ -61,7 +61,7 @@ internal static class EventWindows
         return TypedResults.Ok(View(existing, clock));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Remove(
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Remove(
         Guid eventId, Guid windowId, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev || ev.Windows.All(w => w.Id != windowId))

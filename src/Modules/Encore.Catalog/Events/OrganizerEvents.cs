@@ -34,7 +34,7 @@ internal static class OrganizerEvents
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    static async Task<Results<Created<OrganizerEventDetail>, ValidationProblem, ProblemHttpResult>> Create(
+    internal static async Task<Results<Created<OrganizerEventDetail>, ValidationProblem, ProblemHttpResult>> Create(
         CreateEventRequest request, ClaimsPrincipal user, CatalogDbContext db, CatalogQueries queries, TimeProvider clock, CancellationToken ct)
     {
         var errors = ValidateDetails(request.Title, request.Description, request.Genre, request.ImageUrl);
@@ -53,7 +53,7 @@ internal static class OrganizerEvents
     static async Task<Ok<IReadOnlyList<OrganizerEvent>>> List(ClaimsPrincipal user, CatalogQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.ListOrganizerEventsAsync(Membership.UserId(user), ct));
 
-    static async Task<Results<Ok<OrganizerEventDetail>, ProblemHttpResult>> Get(
+    internal static async Task<Results<Ok<OrganizerEventDetail>, ProblemHttpResult>> Get(
         Guid eventId, ClaimsPrincipal user, CatalogQueries queries, HttpContext http, CancellationToken ct)
     {
         if (await queries.GetOrganizerEventAsync(Membership.UserId(user), eventId, ct) is not { } detail) return EventWrites.EventNotFound(eventId);
@@ -61,7 +61,7 @@ internal static class OrganizerEvents
         return TypedResults.Ok(detail);
     }
 
-    static async Task<Results<Ok<OrganizerEventDetail>, ValidationProblem, ProblemHttpResult>> Edit(
+    internal static async Task<Results<Ok<OrganizerEventDetail>, ValidationProblem, ProblemHttpResult>> Edit(
         Guid eventId, EditEventRequest request, ClaimsPrincipal user, CatalogDbContext db, CatalogQueries queries,
         TimeProvider clock, HttpContext http, CancellationToken ct)
     {

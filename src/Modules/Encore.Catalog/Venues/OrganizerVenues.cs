@@ -26,7 +26,7 @@ internal static class OrganizerVenues
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    static async Task<Results<Created<OrganizerVenue>, ValidationProblem, ProblemHttpResult>> Import(
+    internal static async Task<Results<Created<OrganizerVenue>, ValidationProblem, ProblemHttpResult>> Import(
         SeatMapDocument request, Guid? organizerId, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var (owner, problem) = await Membership.OrganizerForAsync(db, user, organizerId, ct);
@@ -46,7 +46,7 @@ internal static class OrganizerVenues
     static async Task<Ok<IReadOnlyList<OrganizerVenue>>> List(ClaimsPrincipal user, CatalogQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.ListOrganizerVenuesAsync(Membership.UserId(user), ct));
 
-    static async Task<Results<Ok<SeatMapView>, ProblemHttpResult>> Get(
+    internal static async Task<Results<Ok<SeatMapView>, ProblemHttpResult>> Get(
         Guid venueId, ClaimsPrincipal user, CatalogDbContext db, CatalogQueries queries, CancellationToken ct)
     {
         var owned = await db.Venues.OwnedBy(db, Membership.UserId(user)).AnyAsync(v => v.Id == venueId, ct);
