@@ -20,6 +20,9 @@ internal static class EncoreDefaults
     {
         var services = builder.Services;
         var storage = StorageOptions.From(builder.Configuration);
+        // MapStaticAssets adds a catch-all {**path:file} fallback when it runs from build output,
+        // with no authorization metadata of its own; we serve the manifest's files and nothing else.
+        builder.Configuration["DisableStaticAssetNotFoundRuntimeFallback"] ??= "true";
         services.AddSingleton(storage);
         services.AddSingleton(TimeProvider.System);
 

@@ -70,6 +70,7 @@ public static class IdentityModule
             .AddDefaultTokenProviders()
             .AddApiEndpoints();
 
+        services.AddScoped<IUserStore<EncoreUser>, EncoreUserStore>();
         services.AddSingleton<IEmailSender<EncoreUser>, AccountEmails>();
         services.AddScoped<IdentityDemoData>();
 
