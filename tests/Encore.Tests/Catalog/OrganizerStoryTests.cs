@@ -116,6 +116,9 @@ public sealed class OrganizerStoryTests
         await using var app = EncoreAppFactory.For(provider, seedDemo: true);
         var organizer = await app.SignedInAsync("organizer@encore.test");
         var eventId = await organizer.CreateDraftAsync(await organizer.CreateVenueAsync());
+        var past = await organizer.PostAsJsonAsync($"/api/organizer/events/{eventId}/performances", new { startsAt = CatalogClient.LocalInDays(-2) });
+        Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
+        Assert.Contains("has passed", (await past.ReadJsonAsync())["errors"]!["startsAt"]![0]!.GetValue<string>());
         await organizer.PostAsJsonAsync($"/api/organizer/events/{eventId}/performances", new { startsAt = CatalogClient.LocalInDays(10) });
 
         var publish = await organizer.PostAsync($"/api/organizer/events/{eventId}/publish", null);

@@ -36,7 +36,7 @@ internal static class EventPerformances
         Guid eventId, PerformanceRequest request, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev) return EventWrites.EventNotFound(eventId);
-        var (times, errors) = await TimesAsync(db, ev, request, ct);
+        var (times, errors) = await TimesAsync(db, ev, request, clock.GetUtcNow(), ct);
         if (times is null) return Problems.Invalid(errors!);
         if (EventWrites.ExpectVersion(db, ev, EventWrites.VersionFrom(http)) is { } stale) return stale;
 
@@ -53,7 +53,7 @@ internal static class EventPerformances
     {
         if (await EventWrites.LoadAsync(db, user, eventId, ct) is not { } ev || ev.Performances.All(p => p.Id != performanceId))
             return Problems.NotFound($"No performance {performanceId} of event {eventId}.");
-        var (times, errors) = await TimesAsync(db, ev, request, ct);
+        var (times, errors) = await TimesAsync(db, ev, request, clock.GetUtcNow(), ct);
         if (times is null) return Problems.Invalid(errors!);
         if (EventWrites.ExpectVersion(db, ev, EventWrites.VersionFrom(http)) is { } stale) return stale;
 
@@ -77,7 +77,7 @@ internal static class EventPerformances
 
     /// <summary>The request as times in the venue's zone, or what is wrong with it.</summary>
     static async Task<(PerformanceTimes? Times, Dictionary<string, string[]>? Errors)> TimesAsync(
-        CatalogDbContext db, Event ev, PerformanceRequest request, CancellationToken ct)
+        CatalogDbContext db, Event ev, PerformanceRequest request, DateTimeOffset now, CancellationToken ct)
     {
         var zone = await db.Venues.Where(v => v.Id == ev.VenueId).Select(v => v.TimeZone).SingleAsync(ct);
         var errors = new Errors();
@@ -94,12 +94,11 @@ internal static class EventPerformances
         if (errors.Count > 0) return (null, errors.ToDictionary());
 
         var times = new PerformanceTimes(request.StartsAt, doors, zone, duration);
-        if (times.ToUtc() is null)
-        {
+        if (times.ToUtc() is not { } utc)
             errors.Add("startsAt", $"That local time does not exist in {zone} (the clocks go forward then).");
-            return (null, errors.ToDictionary());
-        }
-        return (times, null);
+        else if (utc.Starts <= now)
+            errors.Add("startsAt", $"That time has passed in {zone}; a performance is scheduled in the future.");
+        return errors.Count > 0 ? (null, errors.ToDictionary()) : (times, null);
     }
 
     static PerformanceView View(Performance p) =>

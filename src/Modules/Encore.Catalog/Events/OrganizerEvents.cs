@@ -23,7 +23,8 @@ internal static class OrganizerEvents
     {
         organizer.MapPost("/events", Create).Idempotent()
             .WithSummary("Draft an event at one of your venues")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         organizer.MapGet("/events", List).WithSummary("List the events of your organizers, drafts included");
         organizer.MapGet("/events/{eventId:guid}", Get).WithSummary("Read one of your events with its version")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -46,7 +47,15 @@ internal static class OrganizerEvents
         var slug = await UniqueSlugAsync(db, details.Title, ct);
         var ev = Event.Draft(venue.OrganizerId, venue.Id, details, slug, clock.GetUtcNow());
         db.Events.Add(ev);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two drafts with the same title in the same instant: the unique slug index let one through.
+            return Problems.Conflict("Slug taken", "Another event took this slug at the same moment; send the request again.");
+        }
         return TypedResults.Created($"/api/organizer/events/{ev.Id}", await queries.OrganizerDetailAsync(ev, ct));
     }
 
@@ -99,7 +108,8 @@ internal static class OrganizerEvents
     {
         var slug = Slugs.From(title);
         if (slug.Length == 0) slug = "event";
-        if (!await db.Events.AnyAsync(e => e.Slug == slug, ct)) return slug;
+        // "facets" is a route of its own under /api/events.
+        if (slug != "facets" && !await db.Events.AnyAsync(e => e.Slug == slug, ct)) return slug;
         // A short random suffix: unique in practice, and the unique index settles the rest.
         return $"{slug}-{Guid.NewGuid().ToString("N")[..6]}";
     }

@@ -42,7 +42,14 @@ internal static class AdminOrganizers
 
         var organizer = new Organizer { Id = Ids.New(), Name = request.Name!.Trim(), Slug = slug, CreatedAt = clock.GetUtcNow() };
         db.Organizers.Add(organizer);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return Problems.Conflict("Slug taken", $"An organizer with the slug '{slug}' was created at the same moment.");
+        }
         return TypedResults.Created($"/api/admin/organizers/{organizer.Id}", new OrganizerResponse(organizer.Id, organizer.Name, organizer.Slug, []));
     }
 
