@@ -35,15 +35,17 @@ internal sealed record EventDetail(
 /// <summary>An event as its organizer edits it: what buyers see plus the stored status and the concurrency token.</summary>
 internal sealed record OrganizerEventDetail(EventDetail Event, StoredEventStatus StoredStatus, bool SoldOut, Guid Version, DateTimeOffset UpdatedAt);
 
-internal sealed record SeatView(Guid Id, string Label, double X, double Y, bool Wheelchair, bool Companion, bool RestrictedView, bool Aisle);
+// The seat map and event status are public: the host's page components take them as parameters,
+// and Blazor parameters must be public.
+public sealed record SeatView(Guid Id, string Label, double X, double Y, bool Wheelchair, bool Companion, bool RestrictedView, bool Aisle);
 
-internal sealed record RowView(Guid Id, string Label, IReadOnlyList<SeatView> Seats);
+public sealed record RowView(Guid Id, string Label, IReadOnlyList<SeatView> Seats);
 
-internal sealed record SectionView(
+public sealed record SectionView(
     Guid Id, string Code, string Name, SectionKind Kind, string PriceZone, int? Capacity,
     int? X, int? Y, int? Width, int? Height, IReadOnlyList<RowView> Rows);
 
-internal sealed record SeatMapView(
+public sealed record SeatMapView(
     Guid VenueId, string Name, string Address, string City, string CountryCode, string TimeZone,
     int Width, int Height, int SeatCount, int GeneralAdmissionCapacity, IReadOnlyList<SectionView> Sections);
 

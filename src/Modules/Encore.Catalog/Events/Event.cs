@@ -17,7 +17,7 @@ internal enum StoredEventStatus
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<EventStatus>))]
-internal enum EventStatus
+public enum EventStatus
 {
     [JsonStringEnumMemberName("draft")] Draft,
     [JsonStringEnumMemberName("published")] Published,

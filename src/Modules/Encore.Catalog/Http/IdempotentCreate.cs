@@ -35,7 +35,9 @@ internal sealed class IdempotentCreate(CatalogDbContext db, TimeProvider clock) 
 
         await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
         var result = await next(context);
-        if (result is not IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } success || result is not IValueHttpResult value)
+        // Handlers answer Results<Created<T>, ...>; what was actually answered is nested inside.
+        var answered = result is INestedHttpResult nested ? nested.Result : result;
+        if (answered is not IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } success || answered is not IValueHttpResult value)
             return result;
 
         db.IdempotencyRecords.Add(new IdempotencyRecord
@@ -47,7 +49,7 @@ internal sealed class IdempotentCreate(CatalogDbContext db, TimeProvider clock) 
             StatusCode = success.StatusCode ?? StatusCodes.Status200OK,
             ResponseBody = JsonSerializer.Serialize(value.Value, JsonSerializerOptions.Web),
             // Created<T> keeps its location in a property no interface exposes.
-            Location = result.GetType().GetProperty("Location")?.GetValue(result) as string,
+            Location = answered.GetType().GetProperty("Location")?.GetValue(answered) as string,
             CreatedAt = clock.GetUtcNow(),
         });
         try

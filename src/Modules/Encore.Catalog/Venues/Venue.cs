@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Encore.Catalog.Venues;
 
 [JsonConverter(typeof(JsonStringEnumConverter<SectionKind>))]
-internal enum SectionKind
+public enum SectionKind
 {
     [JsonStringEnumMemberName("reserved")] Reserved = 0,
     [JsonStringEnumMemberName("generalAdmission")] GeneralAdmission = 1,
