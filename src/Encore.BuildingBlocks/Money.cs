@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Encore.BuildingBlocks;
@@ -7,12 +8,12 @@ namespace Encore.BuildingBlocks;
 /// An amount in integer minor units (cents, pence) of one ISO 4217 currency. Never a float:
 /// every price, fee and tax is exact, and arithmetic across currencies is refused.
 /// </summary>
+[JsonConverter(typeof(MoneyJsonConverter))]
 public readonly record struct Money
 {
     public long Minor { get; }
     public string Currency { get; }
 
-    [JsonConstructor]
     public Money(long minor, string currency)
     {
         if (!IsCurrencyCode(currency))
@@ -70,4 +71,48 @@ public readonly record struct Money
     {
         "EUR" => "€", "GBP" => "£", "USD" => "$", "JPY" => "¥", "CHF" => "CHF ", _ => currency + " ",
     };
+}
+
+/// <summary>
+/// Reads Money as <c>{"minor": 4500, "currency": "EUR"}</c>. A bad amount or currency in a request
+/// body is the client's mistake: it surfaces as a JsonException, which the API answers with 400,
+/// where the constructor's ArgumentException would have been a 500.
+/// </summary>
+internal sealed class MoneyJsonConverter : JsonConverter<Money>
+{
+    public override Money Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException("An amount is an object with 'minor' (integer minor units) and 'currency' (ISO 4217 code).");
+        long? minor = null;
+        string? currency = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            if (string.Equals(name, "minor", StringComparison.OrdinalIgnoreCase))
+                minor = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var m)
+                    ? m
+                    : throw new JsonException("'minor' must be an integer number of minor units.");
+            else if (string.Equals(name, "currency", StringComparison.OrdinalIgnoreCase))
+                currency = reader.TokenType == JsonTokenType.String
+                    ? reader.GetString()
+                    : throw new JsonException("'currency' must be an ISO 4217 code such as \"EUR\".");
+            else
+                reader.Skip();
+        }
+        if (minor is null || currency is null)
+            throw new JsonException("An amount needs both 'minor' and 'currency'.");
+        if (!Money.IsCurrencyCode(currency))
+            throw new JsonException($"'{currency}' is not an ISO 4217 currency code.");
+        return new Money(minor.Value, currency);
+    }
+
+    public override void Write(Utf8JsonWriter writer, Money value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber(options.PropertyNamingPolicy?.ConvertName(nameof(Money.Minor)) ?? nameof(Money.Minor), value.Minor);
+        writer.WriteString(options.PropertyNamingPolicy?.ConvertName(nameof(Money.Currency)) ?? nameof(Money.Currency), value.Currency);
+        writer.WriteEndObject();
+    }
 }

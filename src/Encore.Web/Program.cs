@@ -26,7 +26,7 @@ app.UseEncoreDefaults();
 app.MapIdentityModule();
 app.MapCatalog();
 app.MapEncorePages();
-app.MapRazorComponents<App>();
+app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 
 app.Run();
 

@@ -158,6 +158,8 @@ public sealed class IntegrationEventTypes
         byName = typeof(IIntegrationEvent).Assembly.GetTypes()
             .Concat(extraTypes)
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IIntegrationEvent).IsAssignableFrom(t))
+            // A module may pass a Contracts type again; one entry per name is all the relay needs.
+            .DistinctBy(t => t.FullName)
             .ToDictionary(t => t.FullName!);
     }
 

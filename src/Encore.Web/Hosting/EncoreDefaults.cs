@@ -20,6 +20,9 @@ internal static class EncoreDefaults
     {
         var services = builder.Services;
         var storage = StorageOptions.From(builder.Configuration);
+        // MapStaticAssets adds a catch-all {**path:file} fallback when it runs from build output,
+        // with no authorization metadata of its own; we serve the manifest's files and nothing else.
+        builder.Configuration["DisableStaticAssetNotFoundRuntimeFallback"] ??= "true";
         services.AddSingleton(storage);
         services.AddSingleton(TimeProvider.System);
 
@@ -49,7 +52,7 @@ internal static class EncoreDefaults
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddValidation();
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi(o => o.DescribeMoney().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Encore API";
             doc.Info.Description = "Concert ticketing: catalog, accounts and, as the platform grows, holds, orders and tickets.";

@@ -24,4 +24,19 @@ internal static class PageEndpoints
         app.MapFallback("{*path}", () => TypedResults.NotFound()).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>
+    /// The endpoints Blazor adds beside the pages (such as /_framework/opaque-redirect, which
+    /// finishes a redirect an anonymous page may issue) carry no authorization of their own, so the
+    /// deny-by-default fallback would refuse them. Pages keep their own attributes.
+    /// </summary>
+    public static RazorComponentsEndpointConventionBuilder AllowFrameworkEndpointsAnonymous(this RazorComponentsEndpointConventionBuilder components)
+    {
+        components.Add(endpoint =>
+        {
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.StartsWith("/_framework/", StringComparison.Ordinal))
+                endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
+        });
+        return components;
+    }
 }

@@ -70,6 +70,7 @@ public static class IdentityModule
             .AddDefaultTokenProviders()
             .AddApiEndpoints();
 
+        services.AddScoped<IUserStore<EncoreUser>, EncoreUserStore>();
         services.AddSingleton<IEmailSender<EncoreUser>, AccountEmails>();
         services.AddScoped<IdentityDemoData>();
 
@@ -86,9 +87,14 @@ public static class IdentityModule
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/identity").WithTags("Identity");
-        // The framework's register, login, refresh, confirm, reset and manage endpoints. The
-        // anonymous ones are marked so explicitly; manage/* requires a signed-in user.
-        api.MapIdentityApi<EncoreUser>().AllowAnonymous();
+        // The framework's register, login, refresh, confirm, reset and manage endpoints. manage/*
+        // already requires a signed-in user; the rest are marked anonymous explicitly. This runs
+        // after every other convention, so it sees the framework's own authorization metadata.
+        api.MapIdentityApi<EncoreUser>().Finally(endpoint =>
+        {
+            if (!endpoint.Metadata.OfType<IAuthorizeData>().Any())
+                endpoint.Metadata.Add(new AllowAnonymousAttribute());
+        });
         api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
         api.MapPost("/logout", Logout).RequireAuthorization(Policies.SignedIn);
         return endpoints;

@@ -47,7 +47,16 @@ public static class TestServers
         RunAs(asRoot, Path.Combine(bin, "pg_ctl"),
             $"-D {dir}/data -l {dir}/log -w -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
         var pid = int.Parse(File.ReadLines($"{dir}/data/postmaster.pid").First());
-        stops.Add(() => Stop(pid, "INT"));
+        stops.Add(() =>
+        {
+            Stop(pid, "INT");
+            // The test host may be ended right after its exit handlers start, so the cluster's
+            // directory is removed by a detached shell once the postmaster has gone (bounded wait).
+            Process.Start(new ProcessStartInfo("setsid", ["sh", "-c", $"for i in $(seq 1 300); do kill -0 {pid} 2>/dev/null || break; sleep 0.1; done; rm -rf '{dir}'"])
+            {
+                UseShellExecute = false,
+            })?.Dispose();
+        });
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
     }
 

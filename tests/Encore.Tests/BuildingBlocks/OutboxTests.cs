@@ -1,0 +1,192 @@
+using Encore.BuildingBlocks.Outbox;
+using Encore.BuildingBlocks.Persistence;
+using Encore.Contracts;
+using Encore.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Encore.Tests.BuildingBlocks;
+
+public sealed class OutboxTests
+{
+    static void Recording(IServiceCollection s) => s.AddScoped<IIntegrationEventHandler<CounterIncremented>, RecordingHandler>();
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task An_event_saved_with_a_state_change_reaches_its_handler(StorageProvider provider)
+    {
+        await using var harness = await OutboxHarness.StartAsync(provider, Recording);
+        var counterId = await harness.CreateCounterAsync(by: 3);
+
+        var delivered = await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None);
+
+        Assert.Equal(1, delivered);
+        var seen = Assert.Single(harness.Deliveries.Events);
+        Assert.Equal(new CounterIncremented(counterId, 3), seen);
+        var message = Assert.Single(await harness.MessagesAsync());
+        Assert.Equal(OutboxStatus.Processed, message.Status);
+        Assert.Equal(harness.Clock.GetUtcNow(), message.ProcessedAt);
+        Assert.Equal(1, message.Attempts);
+        Assert.Null(message.LockedUntil);
+
+        // Processed messages are not delivered again.
+        Assert.Equal(0, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal(1, harness.Deliveries.Calls);
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task Nothing_is_written_when_the_transaction_rolls_back(StorageProvider provider)
+    {
+        await using var harness = await OutboxHarness.StartAsync(provider, Recording);
+
+        await harness.WithDbAsync(async db =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var counter = new Counter { Id = Guid.CreateVersion7() };
+            db.Counters.Add(counter);
+            db.AddToOutbox(new CounterIncremented(counter.Id, 1), harness.Clock);
+            await db.SaveChangesAsync();
+            await tx.RollbackAsync();
+            return 0;
+        });
+
+        Assert.Empty(await harness.MessagesAsync());
+        Assert.Equal(0, await harness.WithDbAsync(db => db.Counters.CountAsync()));
+        Assert.Equal(0, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        Assert.Empty(harness.Deliveries.Events);
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_failing_handler_is_retried_with_backoff_then_dead_lettered(StorageProvider provider)
+    {
+        await using var harness = await OutboxHarness.StartAsync(provider,
+            s => s.AddScoped<IIntegrationEventHandler<CounterIncremented>, FailingHandler>(),
+            new OutboxOptions { MaxAttempts = 4 });
+        await harness.CreateCounterAsync();
+        var processor = harness.NewProcessor();
+
+        Assert.Equal(0, await processor.ProcessOnceAsync(CancellationToken.None));
+        var first = Assert.Single(await harness.MessagesAsync());
+        Assert.Equal(OutboxStatus.Pending, first.Status);
+        Assert.Equal(1, first.Attempts);
+        Assert.Contains("the downstream gate is closed", first.LastError);
+        Assert.Null(first.LockedUntil);
+        Assert.Equal(harness.Clock.GetUtcNow() + TimeSpan.FromSeconds(2), first.NextAttemptAt);
+
+        // Not before its backoff has passed...
+        await processor.ProcessOnceAsync(CancellationToken.None);
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        await processor.ProcessOnceAsync(CancellationToken.None);
+        Assert.Equal(1, harness.Deliveries.Calls);
+
+        // ...then again after 2 s, 4 s and 8 s: the backoff doubles.
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        await processor.ProcessOnceAsync(CancellationToken.None);
+        Assert.Equal(2, harness.Deliveries.Calls);
+        Assert.Equal(harness.Clock.GetUtcNow() + TimeSpan.FromSeconds(4), Assert.Single(await harness.MessagesAsync()).NextAttemptAt);
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(3));
+        await processor.ProcessOnceAsync(CancellationToken.None);
+        Assert.Equal(2, harness.Deliveries.Calls);
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        await processor.ProcessOnceAsync(CancellationToken.None);
+        Assert.Equal(3, harness.Deliveries.Calls);
+
+        harness.Clock.Advance(TimeSpan.FromSeconds(8));
+        await processor.ProcessOnceAsync(CancellationToken.None);
+        Assert.Equal(4, harness.Deliveries.Calls);
+
+        var dead = Assert.Single(await harness.MessagesAsync());
+        Assert.Equal(OutboxStatus.DeadLettered, dead.Status);
+        Assert.Equal(4, dead.Attempts);
+        Assert.Equal("InvalidOperationException: the downstream gate is closed", dead.LastError);
+        Assert.Null(dead.ProcessedAt);
+
+        // A dead letter stays put however long we wait.
+        harness.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, await processor.ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal(4, harness.Deliveries.Calls);
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task The_inbox_makes_a_redelivered_message_take_effect_once(StorageProvider provider)
+    {
+        await using var harness = await OutboxHarness.StartAsync(provider,
+            s => s.AddScoped<IIntegrationEventHandler<CounterIncremented>, CountingConsumer>());
+        var counterId = await harness.CreateCounterAsync(by: 5);
+        var processor = harness.NewProcessor();
+
+        Assert.Equal(1, await processor.ProcessOnceAsync(CancellationToken.None));
+        // The relay crashed after the consumer committed but before it marked the message
+        // processed: the message is pending again and is delivered a second time.
+        await harness.WithDbAsync(db => db.Set<OutboxMessage>().ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Pending)));
+        Assert.Equal(1, await processor.ProcessOnceAsync(CancellationToken.None));
+
+        var delivery = Assert.Single(harness.Deliveries.ByMessage);
+        Assert.Equal(2, delivery.Value);
+        Assert.Equal(5, await harness.WithDbAsync(db => db.Counters.Where(c => c.Id == counterId).Select(c => c.Value).SingleAsync()));
+        Assert.Equal(1, await harness.WithDbAsync(db => db.Set<InboxMessage>().CountAsync()));
+    }
+
+    [Fact]
+    public async Task Two_processors_on_postgres_deliver_each_message_exactly_once()
+    {
+        const int count = 200;
+        await using var harness = await OutboxHarness.StartAsync(StorageProvider.Postgres, Recording, new OutboxOptions { BatchSize = 7 });
+        await harness.WithDbAsync(async db =>
+        {
+            for (var i = 0; i < count; i++) db.AddToOutbox(new CounterIncremented(Guid.CreateVersion7(), i), harness.Clock);
+            return await db.SaveChangesAsync();
+        });
+
+        var perProcessor = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            var processor = harness.NewProcessor();
+            var mine = 0;
+            // Bounded: 200 messages in batches of 7 need 29 passes between the two.
+            for (var pass = 0; pass < 200 && harness.Deliveries.Calls < count; pass++)
+                mine += await processor.ProcessOnceAsync(CancellationToken.None);
+            return mine;
+        })));
+
+        Assert.Equal(count, perProcessor.Sum());
+        Assert.Equal(count, harness.Deliveries.ByMessage.Count);
+        Assert.All(harness.Deliveries.ByMessage.Values, n => Assert.Equal(1, n));
+        var messages = await harness.MessagesAsync();
+        Assert.All(messages, m => Assert.Equal(OutboxStatus.Processed, m.Status));
+        Assert.Equal(messages.Select(m => m.Id).Order(), harness.Deliveries.ByMessage.Keys.Order());
+    }
+
+    [Fact]
+    public async Task An_expired_lease_lets_another_processor_take_the_message()
+    {
+        await using var harness = await OutboxHarness.StartAsync(StorageProvider.Postgres, Recording,
+            new OutboxOptions { LeaseDuration = TimeSpan.FromSeconds(30) });
+        await harness.CreateCounterAsync();
+        // An instance leased the message and died before delivering it.
+        var leasedUntil = harness.Clock.GetUtcNow() + TimeSpan.FromSeconds(30);
+        await harness.WithDbAsync(db => db.Set<OutboxMessage>().ExecuteUpdateAsync(u => u.SetProperty(m => m.LockedUntil, leasedUntil)));
+
+        Assert.Equal(0, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        harness.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(1, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal(1, harness.Deliveries.Calls);
+    }
+
+    [Fact]
+    public void Extra_event_types_may_repeat_contract_types()
+    {
+        var types = new IntegrationEventTypes([typeof(CounterIncremented), typeof(CounterIncremented), typeof(Encore.Contracts.Catalog.EventPublished)]);
+
+        Assert.Equal(typeof(CounterIncremented), types.Find(typeof(CounterIncremented).FullName!));
+        Assert.Equal(typeof(Encore.Contracts.Catalog.EventPublished), types.Find(typeof(Encore.Contracts.Catalog.EventPublished).FullName!));
+        Assert.Null(types.Find("Nope.Unknown"));
+    }
+}
