@@ -143,6 +143,8 @@ public sealed class EncoreSite : IAsyncLifetime
             {
                 if (!Uri.TryCreate(href, UriKind.Absolute, out var uri) || !href.StartsWith(BaseUrl, StringComparison.Ordinal)) continue;
                 var linked = uri.AbsolutePath;
+                // "/organizer/venues/new" is its own page, not a value for "/organizer/venues/{VenueId}".
+                if (routes.Contains(linked)) continue;
                 var template = routes.FirstOrDefault(t => PageRoutes.HasParameters(t) && !found.ContainsKey(t) && PageRoutes.Matches(t, linked));
                 if (template is null || !seen.Add(linked)) continue;
                 found[template] = linked;

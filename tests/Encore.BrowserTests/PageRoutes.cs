@@ -79,14 +79,20 @@ public static partial class PageRoutes
         foreach (Match parameter in Parameter().Matches(template))
         {
             pattern.Append(Regex.Escape(template[last..parameter.Index]));
-            pattern.Append(parameter.Groups["catchall"].Success ? ".*" : "[^/]+");
+            pattern.Append(parameter.Groups["catchall"].Success ? ".*" : parameter.Groups["constraint"].Value switch
+            {
+                "guid" => "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+                "int" or "long" => "-?[0-9]+",
+                "bool" => "(?:true|false)",
+                _ => "[^/]+",
+            });
             last = parameter.Index + parameter.Length;
         }
         pattern.Append(Regex.Escape(template[last..])).Append("/?$");
         return new Regex(pattern.ToString(), RegexOptions.IgnoreCase);
     }
 
-    [GeneratedRegex(@"\{(?<catchall>\*{1,2})?[^}]+\}")]
+    [GeneratedRegex(@"\{(?<catchall>\*{1,2})?[^}:?=]+(?::(?<constraint>[a-z]+)[^}]*)?\??\}")]
     private static partial Regex Parameter();
 
     /// <summary>A file name for a page's screenshot: "buyer_account_change-password", "anonymous_dev_mailbox_Id".</summary>
