@@ -153,6 +153,73 @@ public sealed partial class AccountJourneyTests(EncoreSite site)
         await Assertions.Expect(page.Locator("main a[href^='javascript:']")).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task A_forgotten_password_is_reset_through_the_mailed_link()
+    {
+        var email = await NewConfirmedAccountAsync("first password here");
+        await using var context = await site.NewContextAsync(EncoreSite.Anonymous);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/account/login");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Forgot your password?" }).ClickAsync();
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the reset link" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("a link to reset its password is on its way")).ToBeVisibleAsync();
+
+        await page.GotoAsync("/dev/mailbox");
+        await page.Locator(".mailbox-list li").Filter(new() { HasText = email }).GetByRole(AriaRole.Link).ClickAsync();
+        await page.Locator("main a[href*='/account/reset-password']").ClickAsync();
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("second password here");
+        await page.GetByLabel("Repeat the new password").FillAsync("second password here");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset password" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Your password has been reset.")).ToBeVisibleAsync();
+
+        Assert.Equal("The email or the password is not right.", await SignInErrorAsync(page, email, "first password here"));
+        await EncoreSite.SignInAsync(page, email, "second password here");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_signed_in_buyer_changes_the_password_and_the_old_one_stops_working()
+    {
+        var email = await NewConfirmedAccountAsync("the old password");
+        await using var context = await site.NewContextAsync(EncoreSite.Anonymous);
+        var page = await context.NewPageAsync();
+        await EncoreSite.SignInAsync(page, email, "the old password");
+
+        await page.GotoAsync("/account");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Change password" }).ClickAsync();
+        await page.GetByLabel("Current password").FillAsync("not the old password");
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("the new password");
+        await page.GetByLabel("Repeat the new password").FillAsync("the new password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#old-password-error")).ToHaveTextAsync("The current password is not right");
+
+        await page.GetByLabel("Current password").FillAsync("the old password");
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("the new password");
+        await page.GetByLabel("Repeat the new password").FillAsync("the new password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Your password has been changed.")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        Assert.Equal("The email or the password is not right.", await SignInErrorAsync(page, email, "the old password"));
+        await EncoreSite.SignInAsync(page, email, "the new password");
+    }
+
+    async Task<string> NewConfirmedAccountAsync(string password)
+    {
+        var email = $"account-{Guid.NewGuid():N}@example.test";
+        using var scope = site.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Encore.Identity.EncoreUser>>();
+        var result = await users.CreateAsync(new Encore.Identity.EncoreUser
+        {
+            Id = Guid.CreateVersion7(), UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Journey Buyer",
+        }, password);
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        return email;
+    }
+
     static async Task<string> SignInErrorAsync(IPage page, string email, string password)
     {
         await page.GotoAsync("/account/login");
