@@ -207,6 +207,30 @@ public sealed partial class AccountJourneyTests(EncoreSite site)
         await EncoreSite.SignInAsync(page, email, "the new password");
     }
 
+    [Fact]
+    public async Task Repeated_wrong_passwords_pause_sign_in_with_a_clear_message()
+    {
+        var email = await NewConfirmedAccountAsync("the right password");
+        await using var context = await site.NewContextAsync(EncoreSite.Anonymous);
+        var page = await context.NewPageAsync();
+
+        // The lockout threshold is 10 failures (IdentityModule); the 10th attempt itself locks.
+        for (var attempt = 1; attempt < 10; attempt++)
+            Assert.Equal("The email or the password is not right.", await SignInErrorAsync(page, email, "a wrong password"));
+        await page.GotoAsync("/account/login");
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync("a wrong password");
+        await page.Locator("main form button[type=submit]").ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Too many attempts" })).ToBeVisibleAsync();
+        // Even the right password waits out the pause.
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync("the right password");
+        await page.Locator("main form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.GetByText("Too many attempts")).ToBeVisibleAsync();
+        Assert.Equal("/account/login", new Uri(page.Url).AbsolutePath);
+    }
+
     async Task<string> NewConfirmedAccountAsync(string password)
     {
         var email = $"account-{Guid.NewGuid():N}@example.test";
@@ -228,6 +252,8 @@ public sealed partial class AccountJourneyTests(EncoreSite site)
         await page.Locator("main form button[type=submit]").ClickAsync();
         var summary = page.Locator(".validation-summary li");
         await Assertions.Expect(summary).ToHaveCountAsync(1);
+        // The typed password is not sent back in the page.
+        await Assertions.Expect(page.Locator("#password")).ToHaveValueAsync("");
         return (await summary.InnerTextAsync()).Trim();
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Encore.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Encore.Tests.Hosting;
@@ -54,6 +55,17 @@ public sealed class PageErrorTests
 
         Assert.Equal(HttpStatusCode.NotFound, list.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, message.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_development_mailbox_does_not_exist_in_production()
+    {
+        await using var app = EncoreAppFactory.Sqlite();
+        var client = app.WithWebHostBuilder(b => b.UseEnvironment("Production")).CreateClient();
+
+        var list = await client.SendAsync(Browser("/dev/mailbox"));
+
+        Assert.Equal(HttpStatusCode.NotFound, list.StatusCode);
     }
 
     [Fact]
