@@ -47,16 +47,8 @@ public static class TestServers
         RunAs(asRoot, Path.Combine(bin, "pg_ctl"),
             $"-D {dir}/data -l {dir}/log -w -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
         var pid = int.Parse(File.ReadLines($"{dir}/data/postmaster.pid").First());
-        stops.Add(() =>
-        {
-            Stop(pid, "INT");
-            // The test host may be ended right after its exit handlers start, so the cluster's
-            // directory is removed by a detached shell once the postmaster has gone (bounded wait).
-            Process.Start(new ProcessStartInfo("setsid", ["sh", "-c", $"for i in $(seq 1 300); do kill -0 {pid} 2>/dev/null || break; sleep 0.1; done; rm -rf '{dir}'"])
-            {
-                UseShellExecute = false,
-            })?.Dispose();
-        });
+        stops.Add(() => Stop(pid, "INT"));
+        Watch(pid, "INT", dir);
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50";
     }
 
@@ -70,6 +62,7 @@ public static class TestServers
         };
         var process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");
         stops.Add(() => Stop(process.Id, "TERM"));
+        Watch(process.Id, "TERM", null);
         for (var i = 0; i < 100; i++)
         {
             try
@@ -91,6 +84,18 @@ public static class TestServers
             : null;
         return version is not null ? Path.Combine(version, "bin")
             : throw new InvalidOperationException("PostgreSQL server binaries not found: install the postgresql package or run scripts/test.");
+    }
+
+    /// <summary>
+    /// The test host can be ended before its exit handlers finish (or killed outright), so each
+    /// server gets a detached watchdog that stops it by PID once this process is gone, then
+    /// removes its directory.
+    /// </summary>
+    static void Watch(int serverPid, string signal, string? directory)
+    {
+        var cleanup = directory is null ? "" : $"; for i in $(seq 1 300); do kill -0 {serverPid} 2>/dev/null || break; sleep 0.1; done; rm -rf '{directory}'";
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; kill -{signal} {serverPid} 2>/dev/null{cleanup}";
+        Process.Start(new ProcessStartInfo("setsid", ["sh", "-c", script]) { UseShellExecute = false })?.Dispose();
     }
 
     // PostgreSQL shuts down cleanly on SIGINT (fast shutdown), Redis on SIGTERM.
