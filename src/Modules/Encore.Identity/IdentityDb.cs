@@ -16,6 +16,9 @@ internal class IdentityDb(DbContextOptions options)
     // Several instances must read each other's auth cookies and antiforgery tokens.
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    // The OIDC server's signing and encryption keys, shared by every instance (Oidc/OidcKeyRing.cs).
+    public DbSet<Oidc.OidcKey> OidcKeys => Set<Oidc.OidcKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -24,6 +27,9 @@ internal class IdentityDb(DbContextOptions options)
             u.Property(x => x.DisplayName).HasMaxLength(100);
         });
         builder.AddOutboxAndInbox();
+        // OpenIddict's applications, authorizations, scopes and tokens, keyed like our users.
+        builder.UseOpenIddict<Guid>();
+        Oidc.OidcKey.Configure(builder);
         builder.UseModuleSchema(Database, Schema);
     }
 

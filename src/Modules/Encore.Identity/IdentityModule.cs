@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Encore.BuildingBlocks.Persistence;
 using Encore.Contracts.Identity;
+using Encore.Identity.Oidc;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -29,8 +30,9 @@ public static class IdentityModule
                 o.DefaultChallengeScheme = PagesOrApiScheme;
             })
             .AddPolicyScheme(PagesOrApiScheme, "Cookie or bearer", o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? IdentityConstants.BearerScheme
+                http.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    // A JWT comes from our OIDC server; the opaque kind from /api/identity/login.
+                    ? OidcServer.IsJwt(header["Bearer ".Length..].Trim()) ? OidcServer.ValidationScheme : IdentityConstants.BearerScheme
                     : IdentityConstants.ApplicationScheme)
             .AddBearerToken(IdentityConstants.BearerScheme)
             .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
@@ -73,6 +75,8 @@ public static class IdentityModule
         services.AddScoped<IUserStore<EncoreUser>, EncoreUserStore>();
         services.AddSingleton<IEmailSender<EncoreUser>, AccountEmails>();
         services.AddScoped<IdentityDemoData>();
+        services.AddScoped<OidcDemoClients>();
+        services.AddOidcServer(configuration);
 
         services.AddAuthorizationBuilder()
             // Deny by default: an endpoint that names no policy and is not explicitly anonymous refuses everyone but signed-in users.
@@ -97,6 +101,7 @@ public static class IdentityModule
         });
         api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
         api.MapPost("/logout", Logout).RequireAuthorization(Policies.SignedIn);
+        endpoints.MapOidcServer();
         return endpoints;
     }
 
