@@ -212,7 +212,8 @@ public sealed class OidcServerTests
         using (var noPkce = await browser.GetAsync($"/connect/authorize?client_id={AppClientId}&redirect_uri={Uri.EscapeDataString(AppRedirect)}&response_type=code&scope=openid"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, noPkce.StatusCode);
-            Assert.Equal("invalid_request", (string)(await noPkce.Content.ReadFromJsonAsync<JsonObject>())!["error"]!);
+            var problem = (await noPkce.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.True((string?)problem["error"] == "invalid_request", problem.ToJsonString());
         }
 
         // No redirect to a client we do not know, nor to an address the client did not register.
@@ -231,7 +232,7 @@ public sealed class OidcServerTests
             ["client_id"] = "no-such-client",
             ["client_secret"] = "whatever",
         });
-        Assert.Equal(HttpStatusCode.BadRequest, unknownStatus);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknownStatus);
         Assert.Equal("invalid_client", (string)unknown["error"]!);
 
         var (garbageStatus, garbage) = await RefreshAsync(browser, "not-a-token", AppClientId);

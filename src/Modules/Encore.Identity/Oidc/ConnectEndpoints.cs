@@ -34,7 +34,6 @@ internal static class ConnectEndpoints
 
     static async Task<IResult> Authorize(HttpContext http, UserManager<EncoreUser> users)
     {
-        if (http.GetOpenIddictServerResponse() is { Error: { } error } response) return OAuthProblem(error, response.ErrorDescription);
         var request = http.GetOpenIddictServerRequest();
         if (request is null) return OAuthProblem(Errors.InvalidRequest, "Not an OpenID Connect request.");
 
@@ -92,7 +91,6 @@ internal static class ConnectEndpoints
 
     static async Task<IResult> EndSession(HttpContext http, SignInManager<EncoreUser> signIn)
     {
-        if (http.GetOpenIddictServerResponse() is { Error: { } error } response) return OAuthProblem(error, response.ErrorDescription);
         await signIn.SignOutAsync();
         // OpenIddict sends the browser to the client's registered post_logout_redirect_uri, or home.
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
@@ -152,10 +150,7 @@ internal static class ConnectEndpoints
         }),
         [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
-    /// <summary>
-    /// A request OpenIddict refused where no redirect back to the client is safe (unknown client,
-    /// wrong redirect URI): problem+json that carries the OAuth error fields too.
-    /// </summary>
+    /// <summary>Only reachable when OpenIddict did not handle the request at all (it does, for every valid route).</summary>
     static IResult OAuthProblem(string error, string? description) => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,
         title: "The authorization request was refused.",

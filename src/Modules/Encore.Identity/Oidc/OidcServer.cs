@@ -66,8 +66,9 @@ internal static class OidcServer
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
-                    .EnableEndSessionEndpointPassthrough()
-                    .EnableErrorPassthrough();
+                    .EnableEndSessionEndpointPassthrough();
+                LocalErrors<OpenIddict.Server.OpenIddictServerEvents.ApplyAuthorizationResponseContext>.Register(server);
+                LocalErrors<OpenIddict.Server.OpenIddictServerEvents.ApplyEndSessionResponseContext>.Register(server);
                 if (!requireHttps) aspNetCore.DisableTransportSecurityRequirement();
             })
             .AddValidation(validation =>
