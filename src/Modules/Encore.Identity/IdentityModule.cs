@@ -77,6 +77,7 @@ public static class IdentityModule
         services.AddScoped<IdentityDemoData>();
         services.AddScoped<OidcDemoClients>();
         services.AddOidcServer(configuration);
+        services.AddExternalLogin(new AuthenticationBuilder(services), configuration);
 
         services.AddAuthorizationBuilder()
             // Deny by default: an endpoint that names no policy and is not explicitly anonymous refuses everyone but signed-in users.
@@ -102,6 +103,7 @@ public static class IdentityModule
         api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
         api.MapPost("/logout", Logout).RequireAuthorization(Policies.SignedIn);
         endpoints.MapOidcServer();
+        endpoints.MapExternalLogin();
         return endpoints;
     }
 

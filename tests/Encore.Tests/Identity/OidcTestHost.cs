@@ -60,7 +60,7 @@ internal sealed partial class OidcTestHost : IAsyncDisposable
     public ValueTask DisposeAsync() => Factory.DisposeAsync();
 
     /// <summary>A client that keeps cookies and shows every redirect to the test.</summary>
-    public HttpClient Browser() => new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+    public HttpClient Browser(CookieContainer? cookies = null) => new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies ?? new CookieContainer() })
     {
         BaseAddress = BaseAddress,
     };
