@@ -89,6 +89,17 @@ public sealed class OidcServerTests
         using var userinfo = await GetWithTokenAsync(app, "/connect/userinfo", accessToken);
         Assert.Equal(HttpStatusCode.OK, userinfo.StatusCode);
         Assert.Equal("buyer@encore.test", (string)(await userinfo.Content.ReadFromJsonAsync<JsonObject>())!["email"]!);
+
+        // Signing out through the app ends the session here too and returns to the app.
+        using var endSession = await browser.GetAsync(QueryHelpers.AddQueryString("/connect/endsession", new Dictionary<string, string?>
+        {
+            ["id_token_hint"] = (string)tokens["id_token"]!,
+            ["post_logout_redirect_uri"] = "http://127.0.0.1:5173/",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, endSession.StatusCode);
+        Assert.Equal("http://127.0.0.1:5173/", endSession.Headers.Location!.ToString());
+        using var signedOut = await browser.GetAsync(AuthorizeUrl(AppClientId, AppRedirect, Pkce.New(), AppScopes));
+        Assert.Contains("/account/login", signedOut.Headers.Location!.ToString());
     }
 
     [Fact]

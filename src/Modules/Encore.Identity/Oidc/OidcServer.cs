@@ -26,8 +26,9 @@ internal static class OidcServer
         var section = configuration.GetSection("Encore:Oidc");
         // Behind a TLS-terminating proxy the forwarded headers make requests HTTPS. Plain HTTP is for
         // the embedded default on a developer's machine and for tests; production refuses it.
+        var environment = configuration["environment"] ?? "Production";
         var requireHttps = section.GetValue<bool?>("RequireHttps")
-            ?? string.Equals(configuration["environment"] ?? configuration["ASPNETCORE_ENVIRONMENT"], "Production", StringComparison.OrdinalIgnoreCase);
+            ?? !(environment.Equals("Development", StringComparison.OrdinalIgnoreCase) || environment.Equals("Testing", StringComparison.OrdinalIgnoreCase));
         var issuer = section["Issuer"];
 
         services.AddSingleton(section.GetSection("Keys").Get<OidcKeyOptions>() ?? new OidcKeyOptions());
