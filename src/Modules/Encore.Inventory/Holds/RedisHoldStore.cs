@@ -63,7 +63,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
     async Task<RedisResult> RunAsync(string script, Guid performanceId, RedisKey[] keys, RedisValue[] args)
     {
         var result = await Db.ScriptEvaluateAsync(script, keys, args);
-        if (result.Resp2Type == ResultType.Array && result.Length > 0 && (string?)result[0] == "uninit")
+        if (result.Resp2Type == ResultType.Array && result.Length == 1 && result[0].Resp2Type == ResultType.BulkString && (string?)result[0] == "uninit")
             throw new PerformanceNotLoadedException(performanceId);
         return result;
     }
