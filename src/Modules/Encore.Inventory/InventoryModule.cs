@@ -31,6 +31,7 @@ public static class InventoryModule
         else
             services.AddSingleton<IHoldStore, InProcessHoldStore>();
 
+        services.AddHostedService<HoldStoreWarmup>();
         services.AddSingleton<LayoutCache>();
         services.AddScoped<InventorySync>();
         services.AddScoped<HoldService>();

@@ -34,6 +34,10 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
     public static EncoreAppFactory Postgres(bool seedDemo = false) =>
         new(StorageProvider.Postgres, TestServers.NewPostgresDatabase("encore"), seedDemo);
 
+    /// <summary>Another instance on an existing PostgreSQL database (and the shared Redis): what a scaled deployment runs.</summary>
+    public static EncoreAppFactory PostgresOn(string connectionString, bool seedDemo = false) =>
+        new(StorageProvider.Postgres, connectionString, seedDemo);
+
     public static EncoreAppFactory For(StorageProvider provider, bool seedDemo = false) =>
         provider == StorageProvider.Postgres ? Postgres(seedDemo) : Sqlite(seedDemo);
 
