@@ -86,6 +86,7 @@ public static class IdentityModule
         services.AddScoped<IUserStore<EncoreUser>, EncoreUserStore>();
         services.AddSingleton<IEmailSender<EncoreUser>, AccountEmails>();
         services.AddScoped<IdentityDemoData>();
+        services.AddScoped<AuthenticatorEnrolment>();
         services.AddScoped<IAuthorizationHandler, MultiFactorHandler>();
         services.AddSingleton<IMultiFactorRule, PrivilegedRoleRule>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, MultiFactorResultHandler>();

@@ -19,10 +19,17 @@ internal sealed class TotpAuthenticatorProvider(IdentityDb db, TimeProvider cloc
 
     public async Task<bool> ValidateAsync(string purpose, string token, UserManager<EncoreUser> manager, EncoreUser user)
     {
-        var key = Totp.DecodeKey(await manager.GetAuthenticatorKeyAsync(user));
+        var key = await manager.GetAuthenticatorKeyAsync(user);
+        return key is not null && await VerifyAsync(user.Id, key, token);
+    }
+
+    /// <summary>Checks a code against a key (the stored one, or one being enrolled) and uses it up.</summary>
+    public async Task<bool> VerifyAsync(Guid userId, string base32Key, string? code)
+    {
+        var key = Totp.DecodeKey(base32Key);
         if (key is null) return false;
-        var step = Totp.MatchingStep(key, token, clock.GetUtcNow());
-        return step is { } accepted && await TryAcceptAsync(user.Id, accepted);
+        var step = Totp.MatchingStep(key, code, clock.GetUtcNow());
+        return step is { } accepted && await TryAcceptAsync(userId, accepted);
     }
 
     /// <summary>Records the step as used, only if it is later than the last one: one conditional write, so two requests racing with one code cannot both win.</summary>
