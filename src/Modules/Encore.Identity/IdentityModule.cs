@@ -69,13 +69,19 @@ public static class IdentityModule
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<IdentityDb>()
+            // The API endpoints register the framework's sign-in manager and token providers, so
+            // ours come after them and replace them.
+            .AddApiEndpoints()
             .AddSignInManager<EncoreSignInManager>()
-            // Links in mails (confirmation, reset) use the data-protection provider; authenticator
-            // codes use ours, under the framework's authenticator name, so every sign-in path and the
-            // Identity API's manage/2fa get the narrow window and the replay check. No email or SMS codes.
-            .AddTokenProvider<DataProtectorTokenProvider<EncoreUser>>(TokenOptions.DefaultProvider)
-            .AddTokenProvider<TotpAuthenticatorProvider>(TokenOptions.DefaultAuthenticatorProvider)
-            .AddApiEndpoints();
+            // Authenticator codes use our provider under the framework's authenticator name, so every
+            // sign-in path and the Identity API's manage/2fa get the narrow window and the replay check.
+            .AddTokenProvider<TotpAuthenticatorProvider>(TokenOptions.DefaultAuthenticatorProvider);
+        services.Configure<IdentityOptions>(o =>
+        {
+            // No codes by email or SMS: a mailbox is what a password reset already trusts, so it is not a second factor.
+            o.Tokens.ProviderMap.Remove(TokenOptions.DefaultEmailProvider);
+            o.Tokens.ProviderMap.Remove(TokenOptions.DefaultPhoneProvider);
+        });
         services.Configure<IdentityPasskeyOptions>(o =>
         {
             // A passkey signs in on its own, so the device must check its owner (PIN or biometrics).

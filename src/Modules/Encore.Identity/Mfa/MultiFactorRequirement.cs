@@ -14,8 +14,7 @@ internal sealed class MultiFactorHandler(IEnumerable<IMultiFactorRule> rules) : 
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, MultiFactorRequirement requirement)
     {
-        // Only the missing second factor should decide the answer: someone without the role gets the usual refusal.
-        if (context.User.Identity?.IsAuthenticated != true || context.PendingRequirements.Any(r => r is not MultiFactorRequirement)) return;
+        if (context.User.Identity?.IsAuthenticated != true) return;
         if (context.User.HasSecondFactor())
         {
             context.Succeed(requirement);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +21,8 @@ internal sealed class MultiFactorResultHandler(IProblemDetailsService problems) 
     public async Task HandleAsync(RequestDelegate next, HttpContext http, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
         var failure = result.AuthorizationFailure;
-        if (!result.Forbidden || failure is null || failure.FailureReasons.OfType<MultiFactorFailure>().FirstOrDefault() is not { } reason)
+        if (!result.Forbidden || failure is null || failure.FailureReasons.OfType<MultiFactorFailure>().FirstOrDefault() is not { } reason
+            || !OnlySecondFactorMissing(policy, http.User))
         {
             await fallback.HandleAsync(next, http, policy, result);
             return;
@@ -45,4 +47,16 @@ internal sealed class MultiFactorResultHandler(IProblemDetailsService problems) 
         var returnUrl = http.Request.Path + http.Request.QueryString;
         http.Response.Redirect($"{EnrolmentPath}?required=true&returnUrl={Uri.EscapeDataString(returnUrl)}");
     }
+
+    /// <summary>
+    /// Someone who would be refused anyway (an admin on an organizer page) gets the usual refusal,
+    /// not a detour through enrolment that ends in the same place.
+    /// </summary>
+    static bool OnlySecondFactorMissing(AuthorizationPolicy policy, System.Security.Claims.ClaimsPrincipal user) =>
+        policy.Requirements.All(requirement => requirement switch
+        {
+            MultiFactorRequirement or DenyAnonymousAuthorizationRequirement => true,
+            RolesAuthorizationRequirement roles => roles.AllowedRoles.Any(user.IsInRole),
+            _ => false,
+        });
 }
