@@ -55,12 +55,11 @@ for (const form of document.querySelectorAll('form[data-passkey]')) {
     const field = form.querySelector('[data-passkey-credential]');
     if (!supported) {
         say(form, 'This browser cannot use passkeys. Use an up-to-date browser, or sign in another way.');
-        for (const button of form.querySelectorAll('button[type="submit"]')) button.disabled = true;
+        for (const button of form.querySelectorAll('button')) button.disabled = true;
         continue;
     }
     let busy = false;
-    form.addEventListener('submit', async (event) => {
-        event.preventDefault();
+    const start = async () => {
         if (busy) return;
         // The name of a new passkey is checked by the browser before the authenticator is asked.
         if (mode === 'create' && !form.reportValidity()) return;
@@ -76,5 +75,12 @@ for (const form of document.querySelectorAll('form[data-passkey]')) {
             say(form, explain(error));
             busy = false;
         }
+    };
+    // Sign-in forms start from a plain button (their only field is the hidden credential);
+    // the form that creates a passkey starts on submit, so Enter in its name field works too.
+    form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        start();
     });
+    for (const button of form.querySelectorAll('button[data-passkey-start]')) button.addEventListener('click', start);
 }
