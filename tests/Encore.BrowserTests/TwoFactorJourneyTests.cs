@@ -28,7 +28,7 @@ public sealed partial class TwoFactorJourneyTests(EncoreSite site)
         await page.GotoAsync("/account");
         await page.GetByRole(AriaRole.Link, new() { Name = "Two-factor authentication" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Set up an authenticator app" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = new Regex("QR code") })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("QR code") })).ToBeVisibleAsync();
         var key = Regex.Replace(await page.Locator("#shared-key").InnerTextAsync(), @"\s", "");
         var enrolledStep = Totp.StepAt(DateTimeOffset.UtcNow);
         await page.GetByLabel("Code from the app").FillAsync(CodeFor(key, enrolledStep));
@@ -43,7 +43,7 @@ public sealed partial class TwoFactorJourneyTests(EncoreSite site)
         Assert.Equal(EncoreSite.TwoFactorPath, new Uri(page.Url).AbsolutePath);
         await page.GetByLabel("Six-digit code").FillAsync(CodeFor(key, enrolledStep));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByText("That code is not right, or it was already used.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#code-error")).ToContainTextAsync("That code is not right, or it was already used.");
         await page.GetByLabel("Six-digit code").FillAsync(CodeFor(key, Math.Max(enrolledStep, Totp.StepAt(DateTimeOffset.UtcNow)) + 1));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
