@@ -8,7 +8,7 @@ namespace Encore.BrowserTests;
 public sealed partial class TwoFactorJourneyTests(EncoreSite site)
 {
     [Fact]
-    public async Task A_buyer_enrols_an_authenticator_signs_in_with_a_code_adds_a_passkey_and_signs_in_with_it()
+    public async Task A_buyer_enrols_an_authenticator_signs_in_with_a_code_adds_a_passkey_and_signs_in_with_it_alone_and_as_second_step()
     {
         var email = $"mfa-{Guid.NewGuid():N}@example.test";
         const string password = "a long two-factor password";
@@ -79,6 +79,14 @@ public sealed partial class TwoFactorJourneyTests(EncoreSite site)
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
         await page.GetByRole(AriaRole.Link, new() { Name = "My account" }).ClickAsync();
         await Assertions.Expect(page.Locator("dl")).ToContainTextAsync(email);
+
+        // After the password, the passkey is the second step as well.
+        await SignOutAsync(page);
+        await EncoreSite.SignInAsync(page, email, password);
+        Assert.Equal(EncoreSite.TwoFactorPath, new Uri(page.Url).AbsolutePath);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }
 
     static string CodeFor(string base32Key, long step) => Totp.Code(Totp.DecodeKey(base32Key)!, step);

@@ -93,6 +93,7 @@ public static class IdentityModule
         services.AddSingleton<IEmailSender<EncoreUser>, AccountEmails>();
         services.AddScoped<IdentityDemoData>();
         services.AddScoped<AuthenticatorEnrolment>();
+        services.AddScoped<PasskeySecondFactor>();
         services.AddScoped<IAuthorizationHandler, MultiFactorHandler>();
         services.AddSingleton<IMultiFactorRule, PrivilegedRoleRule>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, MultiFactorResultHandler>();

@@ -64,6 +64,33 @@ public sealed class EncoreSignInManager(
     }
 
     /// <summary>
+    /// The second step after a password, with a passkey instead of a code: the passkey must be
+    /// the waiting account's own. Locks out like a wrong code would.
+    /// </summary>
+    public async Task<SignInResult> PasskeyTwoFactorSignInAsync(string credentialJson, bool isPersistent, bool rememberClient)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        if (user is null) return SignInResult.Failed;
+        if (await PreSignInCheck(user) is { } refused) return refused;
+        var assertion = await PasskeySecondFactor.For(Context).CompleteAsync(Context, user, credentialJson);
+        if (assertion is not { Passkey: { } passkey })
+        {
+            await UserManager.AccessFailedAsync(user);
+            return await UserManager.IsLockedOutAsync(user) ? SignInResult.LockedOut : SignInResult.Failed;
+        }
+        if (!(await UserManager.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded) return SignInResult.Failed;
+        await ResetLockout(user);
+        await Context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        if (rememberClient) await RememberTwoFactorClientAsync(user);
+        await SignInWithClaimsAsync(user, isPersistent,
+        [
+            new Claim(AuthenticationMethods.ClaimType, AuthenticationMethods.MultiFactor),
+            new Claim(AuthenticationMethods.ClaimType, AuthenticationMethods.HardwareKey),
+        ]);
+        return SignInResult.Success;
+    }
+
+    /// <summary>
     /// After the person proved a second factor inside a signed-in session (enrolling an
     /// authenticator or a passkey), the session becomes multi-factor, keeping its persistence.
     /// </summary>

@@ -40,21 +40,23 @@ internal static class PasskeyEndpoints
     }
 
     /// <summary>
-    /// purpose=second-factor: after the password, for the account waiting in the challenge; the
-    /// authenticator may offer only that account's passkeys. Otherwise any passkey of this site.
+    /// purpose=second-factor: after the password, for the account waiting in the challenge (the
+    /// authenticator may offer only that account's passkeys, and the password step survives a
+    /// cancelled prompt). Otherwise any passkey of this site, to sign in with it alone.
     /// </summary>
     static async Task<Results<ContentHttpResult, ProblemHttpResult>> RequestOptions(
         HttpContext http, IAntiforgery antiforgery, SignInManager<EncoreUser> signIn)
     {
         if (!await antiforgery.IsRequestValidAsync(http)) return InvalidToken();
-        EncoreUser? user = null;
+        EncoreUser? user;
         if (http.Request.HasFormContentType && (await http.Request.ReadFormAsync()).TryGetValue("purpose", out var purpose) && purpose == "second-factor")
         {
             user = await signIn.GetTwoFactorAuthenticationUserAsync();
             if (user is null)
                 return TypedResults.Problem(title: "Sign-in expired", detail: "Sign in with your password again, then use your passkey.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Content(await PasskeySecondFactor.For(http).BeginAsync(http, user), "application/json");
         }
-        return TypedResults.Content(await signIn.MakePasskeyRequestOptionsAsync(user), "application/json");
+        return TypedResults.Content(await signIn.MakePasskeyRequestOptionsAsync(null), "application/json");
     }
 
     static ProblemHttpResult InvalidToken() =>
