@@ -63,6 +63,8 @@ public sealed class ApiWalkTests
 
         var failures = new List<string>();
         var requests = 0;
+        // Consumers write in the background when the demo data's events are relayed; let them finish first.
+        await app.WaitForOutboxAsync();
         var rows = await CountRowsAsync(app.ConnectionString);
         foreach (var op in walk.Operations)
         {
