@@ -1,5 +1,6 @@
 using Encore.BuildingBlocks.Outbox;
 using Encore.BuildingBlocks.Persistence;
+using Encore.Identity.Mfa;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -18,6 +19,7 @@ internal class IdentityDb(DbContextOptions options)
 
     // The OIDC server's signing and encryption keys, shared by every instance (Oidc/OidcKeyRing.cs).
     public DbSet<Oidc.OidcKey> OidcKeys => Set<Oidc.OidcKey>();
+    internal DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -25,6 +27,12 @@ internal class IdentityDb(DbContextOptions options)
         builder.Entity<EncoreUser>(u =>
         {
             u.Property(x => x.DisplayName).HasMaxLength(100);
+        });
+        builder.Entity<AuthenticatorStep>(s =>
+        {
+            s.ToTable("AuthenticatorSteps");
+            s.HasKey(x => x.UserId);
+            s.HasOne<EncoreUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.AddOutboxAndInbox();
         // OpenIddict's applications, authorizations, scopes and tokens, keyed like our users.
@@ -44,11 +52,26 @@ internal sealed class PostgresIdentityDb(DbContextOptions<PostgresIdentityDb> op
 internal sealed class SqliteIdentityDbFactory : IDesignTimeDbContextFactory<SqliteIdentityDb>
 {
     public SqliteIdentityDb CreateDbContext(string[] args) =>
-        new((DbContextOptions<SqliteIdentityDb>)ModuleDbContexts.ConfigureSqlite(new DbContextOptionsBuilder<SqliteIdentityDb>(), "Data Source=design.db", IdentityDb.Schema).Options);
+        new((DbContextOptions<SqliteIdentityDb>)ModuleDbContexts.ConfigureSqlite(DesignTimeIdentity.Options<SqliteIdentityDb>(), "Data Source=design.db", IdentityDb.Schema).Options);
 }
 
 internal sealed class PostgresIdentityDbFactory : IDesignTimeDbContextFactory<PostgresIdentityDb>
 {
     public PostgresIdentityDb CreateDbContext(string[] args) =>
-        new((DbContextOptions<PostgresIdentityDb>)ModuleDbContexts.ConfigurePostgres(new DbContextOptionsBuilder<PostgresIdentityDb>(), "Host=localhost", IdentityDb.Schema).Options);
+        new((DbContextOptions<PostgresIdentityDb>)ModuleDbContexts.ConfigurePostgres(DesignTimeIdentity.Options<PostgresIdentityDb>(), "Host=localhost", IdentityDb.Schema).Options);
+}
+
+/// <summary>
+/// Identity builds its tables from the IdentityOptions it finds among the application's services
+/// (schema version 3 brings passkeys). Migrations are made without the application, so they get
+/// the same options here, or the model they see would lack the passkeys table.
+/// </summary>
+internal static class DesignTimeIdentity
+{
+    public static DbContextOptionsBuilder<T> Options<T>() where T : DbContext
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<IdentityOptions>(services, IdentityModule.ConfigureStores);
+        return new DbContextOptionsBuilder<T>().UseApplicationServiceProvider(Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services));
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Encore.BuildingBlocks.Persistence;
+using Encore.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using static Encore.Tests.Identity.OidcTestHost;
 
@@ -107,13 +108,15 @@ public sealed class OidcServerTests
     {
         await using var host = await StartAsync(StorageProvider.Sqlite);
         using var browser = host.Browser();
-        await SignInAsync(browser, "organizer@encore.test");
+        await SignInAsync(browser, "organizer@encore.test", recoveryCode: () => host.Factory.NewRecoveryCodeAsync("organizer@encore.test"));
         var pkce = Pkce.New();
         var code = await AuthorizeAsync(browser, AppClientId, AppRedirect, pkce, AppScopes);
         var (_, tokens) = await RedeemCodeAsync(browser, AppClientId, AppRedirect, code, pkce.Verifier);
 
         var accessToken = (string)tokens["access_token"]!;
         Assert.Contains("organizer", Payload(accessToken)["role"]!.AsArray().Select(r => (string)r!));
+        // The session's second factor travels with the token, so the organizer policy accepts it.
+        Assert.Contains("mfa", Payload(accessToken)["amr"] is JsonArray amr ? amr.Select(a => (string)a!) : [(string)Payload(accessToken)["amr"]!]);
         using var events = await GetWithTokenAsync(browser, "/api/organizer/events", accessToken);
         Assert.Equal(HttpStatusCode.OK, events.StatusCode);
     }

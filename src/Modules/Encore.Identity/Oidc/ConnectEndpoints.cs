@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Claims;
 using System.Text.Json;
 using Encore.Contracts.Identity;
+using Encore.Identity.Mfa;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -51,7 +52,7 @@ internal static class ConnectEndpoints
 
         // Every registered client is ours (first party): consent is implicit. Third-party clients
         // would need a consent page, which we do not have, so they are registered as explicit and refused.
-        var identity = await UserIdentityAsync(users, user, request.GetScopes());
+        var identity = await UserIdentityAsync(users, user, request.GetScopes(), cookie.Principal!);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -67,7 +68,7 @@ internal static class ConnectEndpoints
             var user = granted?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
             if (user is null || await users.IsLockedOutAsync(user))
                 return Refuse(Errors.InvalidGrant, "The account is no longer allowed to sign in.");
-            return Results.SignIn(new ClaimsPrincipal(await UserIdentityAsync(users, user, granted!.GetScopes())),
+            return Results.SignIn(new ClaimsPrincipal(await UserIdentityAsync(users, user, granted!.GetScopes(), granted!)),
                 authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
@@ -96,9 +97,12 @@ internal static class ConnectEndpoints
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
-    static async Task<ClaimsIdentity> UserIdentityAsync(UserManager<EncoreUser> users, EncoreUser user, ImmutableArray<string> scopes)
+    /// <param name="session">The sign-in the token stands for: its <c>amr</c> (how the person proved who they are)
+    /// travels into the tokens, so the second-factor policies judge a token as they judge the session.</param>
+    static async Task<ClaimsIdentity> UserIdentityAsync(UserManager<EncoreUser> users, EncoreUser user, ImmutableArray<string> scopes, ClaimsPrincipal session)
     {
         var identity = NewIdentity();
+        identity.SetClaims(AuthenticationMethods.ClaimType, [.. session.FindAll(AuthenticationMethods.ClaimType).Select(c => c.Value).Distinct()]);
         identity.SetClaim(Claims.Subject, user.Id.ToString())
             .SetClaim(Claims.Email, user.Email)
             .SetClaim(Claims.EmailVerified, user.EmailConfirmed)
@@ -127,6 +131,7 @@ internal static class ConnectEndpoints
         switch (claim.Type)
         {
             case Claims.Subject:
+            case AuthenticationMethods.ClaimType:
                 yield return OpenIddict.Abstractions.OpenIddictConstants.Destinations.AccessToken;
                 yield return OpenIddict.Abstractions.OpenIddictConstants.Destinations.IdentityToken;
                 break;

@@ -131,8 +131,12 @@ internal static class ExternalLogin
         }
 
         var result = await signIn.ExternalLoginSignInAsync(Scheme, subject, isPersistent: false, bypassTwoFactor: false);
-        // A second factor, a lockout or any refusal goes through the sign-in page, which explains it.
-        return result.Succeeded ? Results.LocalRedirect(LocalOrHome(returnUrl)) : Failed();
+        if (result.Succeeded) return Results.LocalRedirect(LocalOrHome(returnUrl));
+        // The issuer's sign-in does not replace the second factor this account has here.
+        if (result.RequiresTwoFactor)
+            return Results.LocalRedirect(QueryHelpers.AddQueryString("/account/login/two-factor", "returnUrl", LocalOrHome(returnUrl)));
+        // A lockout or any other refusal goes through the sign-in page, which says so.
+        return Failed();
 
         IResult Failed(string reason = "failed") =>
             Results.LocalRedirect(QueryHelpers.AddQueryString("/account/login", new Dictionary<string, string?> { ["external"] = reason, ["ReturnUrl"] = LocalOrHome(returnUrl) }));
