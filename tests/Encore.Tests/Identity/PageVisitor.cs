@@ -15,10 +15,14 @@ internal sealed partial class PageVisitor
     public const string DemoPassword = "encore-demo-pass";
 
     public HttpClient Client { get; }
-    public CookieContainer Cookies { get; } = new();
+    public CookieContainer Cookies { get; }
 
-    public PageVisitor(EncoreAppFactory app, params (string Name, string Value)[] headers)
+    public PageVisitor(EncoreAppFactory app, params (string Name, string Value)[] headers) : this(app, new CookieContainer(), headers) { }
+
+    /// <summary>The same browser (its cookies) sending other headers, or talking to another instance.</summary>
+    public PageVisitor(EncoreAppFactory app, CookieContainer cookies, params (string Name, string Value)[] headers)
     {
+        Cookies = cookies;
         Client = app.CreateDefaultClient(new Uri("http://localhost"), new RedirectHandler(), new CookieContainerHandler(Cookies));
         foreach (var (name, value) in headers) Client.DefaultRequestHeaders.Add(name, value);
     }
