@@ -10,6 +10,7 @@ public sealed class SvgText : ComponentBase
     [Parameter] public string X { get; set; } = "0";
     [Parameter] public string Y { get; set; } = "0";
     [Parameter] public string? Anchor { get; set; }
+    [Parameter] public string? Size { get; set; }
     [Parameter] public RenderFragment? ChildContent { get; set; }
 
     protected override void BuildRenderTree(RenderTreeBuilder builder)
@@ -19,7 +20,8 @@ public sealed class SvgText : ComponentBase
         builder.AddAttribute(2, "x", X);
         builder.AddAttribute(3, "y", Y);
         builder.AddAttribute(4, "text-anchor", Anchor);
-        builder.AddContent(5, ChildContent);
+        builder.AddAttribute(5, "font-size", Size);
+        builder.AddContent(6, ChildContent);
         builder.CloseElement();
     }
 }
