@@ -30,3 +30,14 @@ public static class Policies
     /// <summary>Platform operators.</summary>
     public const string Admin = "admin";
 }
+
+/// <summary>
+/// Decides whether an account must use a second factor. Identity requires it for the organizer and
+/// admin roles; a module that holds something worth protecting (a stored payment method, payouts)
+/// registers its own rule and the same enforcement applies.
+/// </summary>
+public interface IMultiFactorRule
+{
+    /// <summary>Why this account needs a second factor, in words for the person; null when this rule does not require one.</summary>
+    ValueTask<string?> ReasonAsync(System.Security.Claims.ClaimsPrincipal principal, CancellationToken cancellationToken);
+}

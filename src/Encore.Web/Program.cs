@@ -1,5 +1,6 @@
 using Encore.Catalog;
 using Encore.Identity;
+using Encore.Inventory;
 using Encore.Web.Components;
 using Encore.Web.Hosting;
 
@@ -8,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddEncoreDefaults();
 builder.Services.AddIdentityModule(builder.Configuration);
 builder.Services.AddCatalog(builder.Configuration);
+builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddRazorComponents();
 
 var app = builder.Build();
@@ -25,6 +27,7 @@ await app.SeedDemoDataAsync(force: false);
 app.UseEncoreDefaults();
 app.MapIdentityModule();
 app.MapCatalog();
+app.MapInventory();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 

@@ -17,8 +17,9 @@ internal static class DemoData
         if (!force && (mode == "off" || (mode == "auto" && storage.IsPostgres))) return;
 
         var password = app.Configuration["Encore:Demo:Password"] ?? DefaultDemoPassword;
+        var authenticatorKey = app.Configuration["Encore:Demo:AuthenticatorKey"] ?? DefaultDemoAuthenticatorKey;
         await using var scope = app.Services.CreateAsyncScope();
-        var accounts = await scope.ServiceProvider.GetRequiredService<IdentityDemoData>().EnsureDemoAccountsAsync(password);
+        var accounts = await scope.ServiceProvider.GetRequiredService<IdentityDemoData>().EnsureDemoAccountsAsync(password, authenticatorKey);
         var organizer = accounts.Single(a => a.Role == Encore.Contracts.Identity.Roles.Organizer);
         await scope.ServiceProvider.GetRequiredService<CatalogDemoData>().EnsureAsync(organizer.Id);
 
@@ -28,16 +29,21 @@ internal static class DemoData
             Console.WriteLine();
             Console.WriteLine($"Encore is running at {urls} ({storage.Provider})");
             Console.WriteLine($"Demo accounts (password: {password}):");
-            foreach (var account in accounts) Console.WriteLine($"  {account.Role,-10} {account.Email}");
+            foreach (var account in accounts) Console.WriteLine($"  {account.Role,-10} {account.Email}{(account.SecondFactor ? "  (second factor: authenticator)" : "")}");
+            Console.WriteLine($"Authenticator key of the accounts that need a second factor: {authenticatorKey}");
+            Console.WriteLine("  (add it to an authenticator app by hand, or run: oathtool --totp -b " + authenticatorKey + ")");
             Console.WriteLine();
         });
         if (force)
         {
             Console.WriteLine($"Demo data loaded into {storage.Provider}. Accounts (password: {password}): " +
-                string.Join(", ", accounts.Select(a => a.Email)));
+                string.Join(", ", accounts.Select(a => a.Email)) + $"; authenticator key of organizer and admin: {authenticatorKey}");
         }
     }
 
     /// <summary>Demo accounts only; override with Encore:Demo:Password, and never seed demo data in production.</summary>
     public const string DefaultDemoPassword = "encore-demo-pass";
+
+    /// <summary>Demo accounts only (organizer and admin must use a second factor); override with Encore:Demo:AuthenticatorKey.</summary>
+    public const string DefaultDemoAuthenticatorKey = "ENCOREDEMOKEYENCOREDEMOKEY234567";
 }

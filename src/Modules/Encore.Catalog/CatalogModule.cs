@@ -21,6 +21,7 @@ public static class CatalogModule
         services.AddScoped<CatalogQueries>();
         services.AddScoped<IdempotentCreate>();
         services.AddScoped<CatalogDemoData>();
+        services.AddScoped<Contracts.Catalog.ICatalogInventorySource, Inventory.CatalogInventorySource>();
         return services;
     }
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +8,8 @@ namespace Encore.Identity;
 
 /// <summary>
 /// The EF user store, except that an id that is not a Guid finds no user (the framework's store
-/// throws a FormatException for one, so /api/identity/confirmEmail?userId=x answered 500), and a
+/// throws a FormatException for one, so /api/identity/confirmEmail?userId=x answered 500), that
+/// recovery codes are kept as hashes, so a copy of the database does not sign anyone in, and that a
 /// new password hash ends every session of the account in the same save.
 /// </summary>
 internal sealed class EncoreUserStore(IdentityDb context, TimeProvider clock, IdentityErrorDescriber? describer = null)
@@ -24,4 +27,20 @@ internal sealed class EncoreUserStore(IdentityDb context, TimeProvider clock, Id
 
     public override Task<EncoreUser?> FindByIdAsync(string userId, CancellationToken cancellationToken = default) =>
         Guid.TryParse(userId, out _) ? base.FindByIdAsync(userId, cancellationToken) : Task.FromResult<EncoreUser?>(null);
+
+    public override Task ReplaceCodesAsync(EncoreUser user, IEnumerable<string> recoveryCodes, CancellationToken cancellationToken) =>
+        base.ReplaceCodesAsync(user, recoveryCodes.Select(HashRecoveryCode).ToList(), cancellationToken);
+
+    public override Task<bool> RedeemCodeAsync(EncoreUser user, string code, CancellationToken cancellationToken) =>
+        base.RedeemCodeAsync(user, HashRecoveryCode(code), cancellationToken);
+
+    /// <summary>
+    /// Codes are random (50 bits from Identity's generator), so a fast hash is enough. Case,
+    /// spaces and the hyphen are ignored, as people type them.
+    /// </summary>
+    internal static string HashRecoveryCode(string code)
+    {
+        var normalized = new string(code.Where(c => c is not (' ' or '-')).Select(char.ToUpperInvariant).ToArray());
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)));
+    }
 }

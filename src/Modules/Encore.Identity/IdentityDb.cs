@@ -1,6 +1,7 @@
 using Encore.BuildingBlocks.Outbox;
 using Encore.BuildingBlocks.Persistence;
 using Encore.Identity.Sessions;
+using Encore.Identity.Mfa;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -20,6 +21,7 @@ internal class IdentityDb(DbContextOptions options)
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<KnownDevice> KnownDevices => Set<KnownDevice>();
     public DbSet<KnownCountry> KnownCountries => Set<KnownCountry>();
+    internal DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -51,6 +53,12 @@ internal class IdentityDb(DbContextOptions options)
             c.HasOne<EncoreUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             c.Property(x => x.Country).HasMaxLength(2);
         });
+        builder.Entity<AuthenticatorStep>(s =>
+        {
+            s.ToTable("AuthenticatorSteps");
+            s.HasKey(x => x.UserId);
+            s.HasOne<EncoreUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
         builder.AddOutboxAndInbox();
         builder.UseModuleSchema(Database, Schema);
     }
@@ -66,11 +74,26 @@ internal sealed class PostgresIdentityDb(DbContextOptions<PostgresIdentityDb> op
 internal sealed class SqliteIdentityDbFactory : IDesignTimeDbContextFactory<SqliteIdentityDb>
 {
     public SqliteIdentityDb CreateDbContext(string[] args) =>
-        new((DbContextOptions<SqliteIdentityDb>)ModuleDbContexts.ConfigureSqlite(new DbContextOptionsBuilder<SqliteIdentityDb>(), "Data Source=design.db", IdentityDb.Schema).Options);
+        new((DbContextOptions<SqliteIdentityDb>)ModuleDbContexts.ConfigureSqlite(DesignTimeIdentity.Options<SqliteIdentityDb>(), "Data Source=design.db", IdentityDb.Schema).Options);
 }
 
 internal sealed class PostgresIdentityDbFactory : IDesignTimeDbContextFactory<PostgresIdentityDb>
 {
     public PostgresIdentityDb CreateDbContext(string[] args) =>
-        new((DbContextOptions<PostgresIdentityDb>)ModuleDbContexts.ConfigurePostgres(new DbContextOptionsBuilder<PostgresIdentityDb>(), "Host=localhost", IdentityDb.Schema).Options);
+        new((DbContextOptions<PostgresIdentityDb>)ModuleDbContexts.ConfigurePostgres(DesignTimeIdentity.Options<PostgresIdentityDb>(), "Host=localhost", IdentityDb.Schema).Options);
+}
+
+/// <summary>
+/// Identity builds its tables from the IdentityOptions it finds among the application's services
+/// (schema version 3 brings passkeys). Migrations are made without the application, so they get
+/// the same options here, or the model they see would lack the passkeys table.
+/// </summary>
+internal static class DesignTimeIdentity
+{
+    public static DbContextOptionsBuilder<T> Options<T>() where T : DbContext
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<IdentityOptions>(services, IdentityModule.ConfigureStores);
+        return new DbContextOptionsBuilder<T>().UseApplicationServiceProvider(Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services));
+    }
 }

@@ -4,8 +4,10 @@ using Encore.Contracts.Identity;
 using Encore.Identity.Passwords;
 using Encore.Identity.Sessions;
 using Encore.Identity.Throttling;
+using Encore.Identity.Mfa;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
@@ -73,12 +75,29 @@ public static class IdentityModule
                 o.Password.RequiredUniqueChars = 1;
                 o.Lockout.MaxFailedAccessAttempts = 10;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                ConfigureStores(o);
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<IdentityDb>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders()
-            .AddApiEndpoints();
+            // The API endpoints register the framework's sign-in manager and token providers, so
+            // ours come after them and replace them.
+            .AddApiEndpoints()
+            .AddSignInManager<EncoreSignInManager>()
+            // Authenticator codes use our provider under the framework's authenticator name, so every
+            // sign-in path and the Identity API's manage/2fa get the narrow window and the replay check.
+            .AddTokenProvider<TotpAuthenticatorProvider>(TokenOptions.DefaultAuthenticatorProvider);
+        services.Configure<IdentityOptions>(o =>
+        {
+            // No codes by email or SMS: a mailbox is what a password reset already trusts, so it is not a second factor.
+            o.Tokens.ProviderMap.Remove(TokenOptions.DefaultEmailProvider);
+            o.Tokens.ProviderMap.Remove(TokenOptions.DefaultPhoneProvider);
+        });
+        services.Configure<IdentityPasskeyOptions>(o =>
+        {
+            // A passkey signs in on its own, so the device must check its owner (PIN or biometrics).
+            o.UserVerificationRequirement = "required";
+            o.ResidentKeyRequirement = "required";
+        });
 
         services.AddScoped<IUserStore<EncoreUser>, EncoreUserStore>();
         services.AddSingleton<AccountEmails>();
@@ -112,16 +131,24 @@ public static class IdentityModule
         services.TryAddScoped<IStepUpPolicy, DeviceAndCountryStepUpPolicy>();
         services.AddScoped<UserSessions>();
         services.AddScoped<IdentityDemoData>();
+        services.AddScoped<AuthenticatorEnrolment>();
+        services.AddScoped<PasskeySecondFactor>();
+        services.AddScoped<IAuthorizationHandler, MultiFactorHandler>();
+        services.AddSingleton<IMultiFactorRule, PrivilegedRoleRule>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, MultiFactorResultHandler>();
 
         services.AddAuthorizationBuilder()
             // Deny by default: an endpoint that names no policy and is not explicitly anonymous refuses everyone but signed-in users.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
-            .AddPolicy(Policies.Organizer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Organizer))
+            .AddPolicy(Policies.Organizer, p => p.RequireAuthenticatedUser().RequireRole(Roles.Organizer).AddRequirements(new MultiFactorRequirement()))
             .AddPolicy(Policies.Scanner, p => p.RequireAuthenticatedUser().RequireRole(Roles.Scanner))
-            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin).AddRequirements(new MultiFactorRequirement()));
         return services;
     }
+
+    /// <summary>Schema version 3 adds the passkeys table; the design-time factories use the same setting.</summary>
+    internal static void ConfigureStores(IdentityOptions options) => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
 
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints)
     {
@@ -136,6 +163,7 @@ public static class IdentityModule
         });
         api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
         api.MapPost("/logout", Logout).RequireAuthorization(Policies.SignedIn);
+        endpoints.MapPasskeyEndpoints();
         return endpoints;
     }
 

@@ -18,9 +18,7 @@ internal static class CatalogClient
     public static async Task<HttpClient> SignedInAsync(this EncoreAppFactory app, string email, string password = Password)
     {
         var client = app.CreateClient();
-        var login = await client.PostAsJsonAsync("/api/identity/login", new { email, password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonObject>())!["accessToken"]!.GetValue<string>();
+        var token = (await app.LoginAsync(client, email, password))["accessToken"]!.GetValue<string>();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
@@ -38,6 +36,8 @@ internal static class CatalogClient
             Assert.True((await users.AddToRoleAsync(user, Roles.Organizer)).Succeeded);
             userId = user.Id;
         }
+        // Organizers must sign in with a second factor.
+        await app.EnableAuthenticatorAsync(email);
         var admin = await app.SignedInAsync("admin@encore.test");
         var created = await admin.PostAsJsonAsync("/api/admin/organizers", new { name = "Rival Promotions " + Guid.NewGuid().ToString("N")[..6] });
         Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);

@@ -38,6 +38,10 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
     public static EncoreAppFactory Postgres(bool seedDemo = false) =>
         new(StorageProvider.Postgres, TestServers.NewPostgresDatabase("encore"), seedDemo);
 
+    /// <summary>Another instance on an existing PostgreSQL database (and the shared Redis): what a scaled deployment runs.</summary>
+    public static EncoreAppFactory PostgresOn(string connectionString, bool seedDemo = false) =>
+        new(StorageProvider.Postgres, connectionString, seedDemo);
+
     public static EncoreAppFactory For(StorageProvider provider, bool seedDemo = false) =>
         provider == StorageProvider.Postgres ? Postgres(seedDemo) : Sqlite(seedDemo);
 
@@ -78,4 +82,27 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Waits until the relay has delivered every outbox message of every module, so consumers'
+    /// writes (the inventory materializing the demo events, say) are done before a test counts rows.
+    /// </summary>
+    public async Task WaitForOutboxAsync()
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var pending = false;
+            foreach (var module in Services.GetServices<ModuleDatabase>().DistinctBy(m => m.ContextType))
+            {
+                await using var scope = Services.CreateAsyncScope();
+                var db = (Microsoft.EntityFrameworkCore.DbContext)scope.ServiceProvider.GetRequiredService(module.ContextType);
+                if (db.Model.FindEntityType(typeof(Encore.BuildingBlocks.Outbox.OutboxMessage)) is null) continue;
+                pending |= await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(
+                    db.Set<Encore.BuildingBlocks.Outbox.OutboxMessage>(), m => m.Status == Encore.BuildingBlocks.Outbox.OutboxStatus.Pending);
+            }
+            if (!pending) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The outbox still had pending messages after 60 s.");
+    }
 }

@@ -1,0 +1,90 @@
+using Encore.Inventory.Model;
+using Encore.Inventory.Sync;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Inventory.Holds;
+
+/// <summary>What a buyer asks to hold: specific seats, best available, or standing places.</summary>
+internal abstract record HoldSpec
+{
+    public sealed record Seats(IReadOnlyList<Guid> SeatIds) : HoldSpec;
+    public sealed record Best(BestAvailable.Criteria Criteria) : HoldSpec;
+    public sealed record Standing(string Section, int Quantity) : HoldSpec;
+}
+
+/// <summary>
+/// The hold workflow the HTTP slices share: the layout (cached, materialized on first use), the
+/// hold store (initialized with the organizer's pools whenever it has lost them), and
+/// best-available's pick-then-claim loop.
+/// </summary>
+internal sealed class HoldService(InventoryDbContext db, InventorySync sync, LayoutCache layouts, IHoldStore store, InventoryOptions options)
+{
+    /// <summary>Best available picks from a snapshot, so a concurrent buyer can win its seats first; it picks again a few times.</summary>
+    const int BestAvailableAttempts = 4;
+
+    public async Task<PerformanceLayout?> LayoutAsync(Guid performanceId, CancellationToken ct)
+    {
+        if (layouts.Find(performanceId) is { } cached) return cached;
+        if (!await sync.EnsureAsync(performanceId, ct)) return null;
+        var inventory = await db.Performances.AsNoTracking()
+            .Include(p => p.Seats).Include(p => p.Standing).Include(p => p.Windows)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(p => p.PerformanceId == performanceId, ct);
+        if (inventory is null) return null;
+        var settings = await db.EventSettings.AsNoTracking().SingleOrDefaultAsync(s => s.EventId == inventory.EventId, ct);
+        var layout = PerformanceLayout.From(inventory, settings, options);
+        await store.InitializeAsync(performanceId, layout.PoolSeats, ct);
+        layouts.Remember(layout);
+        return layout;
+    }
+
+    /// <summary>Runs a store operation, loading the performance into the store first if it had lost it.</summary>
+    public async Task<T> WithStoreAsync<T>(PerformanceLayout layout, Func<Task<T>> operation, CancellationToken ct)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (PerformanceNotLoadedException)
+        {
+            await store.InitializeAsync(layout.PerformanceId, await PoolSeatsAsync(layout.PerformanceId, ct), ct);
+            return await operation();
+        }
+    }
+
+    async Task<IReadOnlyDictionary<Guid, InventoryPool>> PoolSeatsAsync(Guid performanceId, CancellationToken ct) =>
+        await db.Seats.AsNoTracking().Where(s => s.PerformanceId == performanceId && s.Pool != null)
+            .ToDictionaryAsync(s => s.SeatId, s => s.Pool!.Value, ct);
+
+    public Task<ClaimSnapshot> SnapshotAsync(PerformanceLayout layout, CancellationToken ct) =>
+        WithStoreAsync(layout, () => store.SnapshotAsync(layout.PerformanceId, ct), ct);
+
+    /// <summary>Places a hold; a best-available request with nothing left to pick answers SeatsTaken with no seats.</summary>
+    public async Task<HoldOutcome> PlaceAsync(
+        PerformanceLayout layout, Guid buyerId, HoldSpec spec, string? idempotencyKey, string requestHash, CancellationToken ct)
+    {
+        HoldRequest Request(IReadOnlyList<Guid> seats, StandingRequest? standing) => new(
+            layout.PerformanceId, BuildingBlocks.Ids.New(), buyerId, seats, standing, layout.HoldTtl, layout.BuyerLimit, idempotencyKey, requestHash);
+
+        switch (spec)
+        {
+            case HoldSpec.Seats seats:
+                return await WithStoreAsync(layout, () => store.HoldAsync(Request(seats.SeatIds, null), ct), ct);
+            case HoldSpec.Standing standing:
+                var capacity = layout.Standing[standing.Section].Capacity;
+                return await WithStoreAsync(layout, () => store.HoldAsync(Request([], new StandingRequest(standing.Section, standing.Quantity, capacity)), ct), ct);
+            case HoldSpec.Best best:
+                HoldOutcome outcome = new HoldOutcome.SeatsTaken([]);
+                for (var attempt = 0; attempt < BestAvailableAttempts; attempt++)
+                {
+                    var claims = await SnapshotAsync(layout, ct);
+                    if (BestAvailable.Pick(layout, claims, best.Criteria) is not { } picked) return new HoldOutcome.SeatsTaken([]);
+                    outcome = await WithStoreAsync(layout, () => store.HoldAsync(Request(picked, null), ct), ct);
+                    if (outcome is not HoldOutcome.SeatsTaken) return outcome;
+                }
+                return outcome;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(spec));
+        }
+    }
+}

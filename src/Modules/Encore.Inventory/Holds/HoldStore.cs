@@ -1,0 +1,117 @@
+using Encore.Inventory.Model;
+
+namespace Encore.Inventory.Holds;
+
+/// <summary>
+/// Where holds live: in this process (the embedded default) or in Redis (scaled). Both give the
+/// same guarantees, checked by one contract test suite: a request's seats are held all or none,
+/// a live seat claim has exactly one holder, GA never goes below zero, expired holds free their
+/// seats without anyone sweeping by hand, and every hold gets a fencing token larger than any
+/// before it on the same performance.
+///
+/// Holds are advisory but exclusive: they decide who may try to buy a seat for the next minutes,
+/// never who bought it. The database's unique constraint on sold seats (checkout) is the final arbiter.
+/// </summary>
+internal interface IHoldStore
+{
+    /// <summary>
+    /// Loads a performance's organizer blocks (pools) if this store has not seen the performance,
+    /// or lost it (a Redis flush); a no-op otherwise.
+    /// </summary>
+    Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, CancellationToken ct);
+
+    Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken ct);
+
+    /// <summary>A live hold by id; null when unknown, expired or released.</summary>
+    Task<Hold?> GetAsync(Guid holdId, CancellationToken ct);
+
+    /// <summary>Releases a live hold of this buyer; false when there is none.</summary>
+    Task<bool> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct);
+
+    /// <summary>Extends a live hold of this buyer once by its own TTL.</summary>
+    Task<ExtendOutcome> ExtendAsync(Guid holdId, Guid buyerId, CancellationToken ct);
+
+    /// <summary>Every live claim of a performance: held seats, pool blocks, GA units held.</summary>
+    Task<ClaimSnapshot> SnapshotAsync(Guid performanceId, CancellationToken ct);
+
+    /// <summary>Moves public seats into a pool, all or none; a seat held by a buyer or another pool refuses the whole block.</summary>
+    Task<BlockOutcome> BlockAsync(Guid performanceId, InventoryPool pool, IReadOnlyList<Guid> seatIds, CancellationToken ct);
+
+    /// <summary>Returns seats of a pool to public sale; seats not in that pool are left alone.</summary>
+    Task UnblockAsync(Guid performanceId, InventoryPool pool, IReadOnlyList<Guid> seatIds, CancellationToken ct);
+}
+
+/// <summary>One buyer's request: specific seats, or a quantity in a standing area.</summary>
+/// <param name="BuyerLimit">Most tickets this buyer may hold on the performance, counting holds already live.</param>
+/// <param name="IdempotencyKey">A retry with the same key and request hash answers the first hold again.</param>
+internal sealed record HoldRequest(
+    Guid PerformanceId,
+    Guid HoldId,
+    Guid BuyerId,
+    IReadOnlyList<Guid> SeatIds,
+    StandingRequest? Standing,
+    TimeSpan Ttl,
+    int BuyerLimit,
+    string? IdempotencyKey,
+    string RequestHash)
+{
+    public int Quantity => Standing?.Quantity ?? SeatIds.Count;
+}
+
+/// <param name="Capacity">The area's capacity; the store keeps only how many units are held.</param>
+internal sealed record StandingRequest(string Section, int Quantity, int Capacity);
+
+internal sealed record Hold(
+    Guid Id,
+    Guid PerformanceId,
+    Guid BuyerId,
+    IReadOnlyList<Guid> SeatIds,
+    string? Section,
+    int Quantity,
+    long FencingToken,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    bool Extended,
+    TimeSpan Ttl);
+
+internal abstract record HoldOutcome
+{
+    public sealed record Placed(Hold Hold, bool Replayed) : HoldOutcome;
+    /// <summary>Another live hold or a pool has some of the seats.</summary>
+    public sealed record SeatsTaken(IReadOnlyList<Guid> SeatIds) : HoldOutcome;
+    public sealed record NotEnoughLeft(int Remaining) : HoldOutcome;
+    public sealed record OverLimit(int Limit, int AlreadyHeld) : HoldOutcome;
+    /// <summary>The idempotency key was used for another request, or its hold is gone.</summary>
+    public sealed record KeyReused(bool HoldGone) : HoldOutcome;
+}
+
+internal abstract record ExtendOutcome
+{
+    public sealed record Extended(Hold Hold) : ExtendOutcome;
+    public sealed record NotFound : ExtendOutcome;
+    public sealed record AlreadyExtended(Hold Hold) : ExtendOutcome;
+}
+
+internal abstract record BlockOutcome
+{
+    public sealed record Blocked : BlockOutcome;
+    public sealed record SeatsTaken(IReadOnlyList<Guid> SeatIds) : BlockOutcome;
+}
+
+/// <param name="HeldSeats">Seats in a live buyer hold.</param>
+/// <param name="PoolSeats">Seats an organizer blocked, by pool.</param>
+/// <param name="StandingHeld">GA units in live holds, by section.</param>
+internal sealed record ClaimSnapshot(
+    IReadOnlySet<Guid> HeldSeats,
+    IReadOnlyDictionary<Guid, InventoryPool> PoolSeats,
+    IReadOnlyDictionary<string, int> StandingHeld)
+{
+    public bool IsClaimed(Guid seatId) => HeldSeats.Contains(seatId) || PoolSeats.ContainsKey(seatId);
+}
+
+/// <summary>The store has no state for the performance (never loaded, or Redis lost it): initialize and retry.</summary>
+internal sealed class PerformanceNotLoadedException(Guid performanceId)
+    : Exception($"The hold store has not loaded performance {performanceId}.")
+{
+    public Guid PerformanceId { get; } = performanceId;
+}

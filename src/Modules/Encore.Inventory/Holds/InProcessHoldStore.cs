@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using Encore.Inventory.Model;
+
+namespace Encore.Inventory.Holds;
+
+/// <summary>
+/// The embedded default: every performance's claims in memory behind one lock per performance,
+/// which serializes a performance's requests the way a Redis script does. Expiry is driven by the
+/// TimeProvider: each operation first sweeps the holds whose time has passed, and a hold whose time
+/// has passed counts as gone even before the sweep reaches it.
+/// </summary>
+internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
+{
+    static readonly TimeSpan IdempotencyLifetime = TimeSpan.FromHours(24);
+
+    readonly ConcurrentDictionary<Guid, PerformanceState> performances = new();
+    readonly ConcurrentDictionary<Guid, Guid> performanceOfHold = new();
+
+    sealed class PerformanceState
+    {
+        public readonly Lock Gate = new();
+        public long Fence;
+        public readonly Dictionary<Guid, Guid> SeatHolder = [];
+        public readonly Dictionary<Guid, InventoryPool> Pools = [];
+        public readonly Dictionary<string, int> StandingHeld = new(StringComparer.Ordinal);
+        public readonly Dictionary<Guid, Hold> Holds = [];
+        public readonly PriorityQueue<Guid, DateTimeOffset> Expiries = new();
+        public readonly Dictionary<(Guid Buyer, string Key), (Guid HoldId, string Hash, DateTimeOffset Until)> Keys = [];
+        public readonly Queue<(Guid Buyer, string Key)> KeyOrder = new();
+    }
+
+    public Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, CancellationToken ct)
+    {
+        performances.GetOrAdd(performanceId, _ =>
+        {
+            var state = new PerformanceState();
+            foreach (var (seat, pool) in poolSeats) state.Pools[seat] = pool;
+            return state;
+        });
+        return Task.CompletedTask;
+    }
+
+    PerformanceState State(Guid performanceId) =>
+        performances.TryGetValue(performanceId, out var state) ? state : throw new PerformanceNotLoadedException(performanceId);
+
+    public Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken ct)
+    {
+        var state = State(request.PerformanceId);
+        var now = clock.GetUtcNow();
+        lock (state.Gate)
+        {
+            Sweep(state, now);
+            if (request.IdempotencyKey is { } key && state.Keys.TryGetValue((request.BuyerId, key), out var earlier))
+            {
+                if (earlier.Hash != request.RequestHash) return Task.FromResult<HoldOutcome>(new HoldOutcome.KeyReused(HoldGone: false));
+                return Task.FromResult<HoldOutcome>(state.Holds.TryGetValue(earlier.HoldId, out var replay)
+                    ? new HoldOutcome.Placed(replay, Replayed: true)
+                    : new HoldOutcome.KeyReused(HoldGone: true));
+            }
+
+            var alreadyHeld = state.Holds.Values.Where(h => h.BuyerId == request.BuyerId).Sum(h => h.Quantity);
+            if (alreadyHeld + request.Quantity > request.BuyerLimit)
+                return Task.FromResult<HoldOutcome>(new HoldOutcome.OverLimit(request.BuyerLimit, alreadyHeld));
+
+            if (request.Standing is { } standing)
+            {
+                var held = state.StandingHeld.GetValueOrDefault(standing.Section);
+                var remaining = Math.Max(0, standing.Capacity - held);
+                if (standing.Quantity > remaining) return Task.FromResult<HoldOutcome>(new HoldOutcome.NotEnoughLeft(remaining));
+                state.StandingHeld[standing.Section] = held + standing.Quantity;
+            }
+            else
+            {
+                var taken = request.SeatIds.Where(s => state.SeatHolder.ContainsKey(s) || state.Pools.ContainsKey(s)).ToList();
+                if (taken.Count > 0) return Task.FromResult<HoldOutcome>(new HoldOutcome.SeatsTaken(taken));
+                foreach (var seat in request.SeatIds) state.SeatHolder[seat] = request.HoldId;
+            }
+
+            var hold = new Hold(request.HoldId, request.PerformanceId, request.BuyerId, request.SeatIds, request.Standing?.Section,
+                request.Quantity, ++state.Fence, now, now + request.Ttl, Extended: false, request.Ttl);
+            state.Holds[hold.Id] = hold;
+            state.Expiries.Enqueue(hold.Id, hold.ExpiresAt);
+            performanceOfHold[hold.Id] = hold.PerformanceId;
+            if (request.IdempotencyKey is { } newKey)
+            {
+                state.Keys[(request.BuyerId, newKey)] = (hold.Id, request.RequestHash, now + IdempotencyLifetime);
+                state.KeyOrder.Enqueue((request.BuyerId, newKey));
+            }
+            return Task.FromResult<HoldOutcome>(new HoldOutcome.Placed(hold, Replayed: false));
+        }
+    }
+
+    public Task<Hold?> GetAsync(Guid holdId, CancellationToken ct)
+    {
+        if (!performanceOfHold.TryGetValue(holdId, out var performanceId) || !performances.TryGetValue(performanceId, out var state))
+            return Task.FromResult<Hold?>(null);
+        lock (state.Gate)
+        {
+            Sweep(state, clock.GetUtcNow());
+            return Task.FromResult(state.Holds.GetValueOrDefault(holdId));
+        }
+    }
+
+    public Task<bool> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct)
+    {
+        if (!performanceOfHold.TryGetValue(holdId, out var performanceId) || !performances.TryGetValue(performanceId, out var state))
+            return Task.FromResult(false);
+        lock (state.Gate)
+        {
+            Sweep(state, clock.GetUtcNow());
+            if (!state.Holds.TryGetValue(holdId, out var hold) || hold.BuyerId != buyerId) return Task.FromResult(false);
+            Remove(state, hold);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<ExtendOutcome> ExtendAsync(Guid holdId, Guid buyerId, CancellationToken ct)
+    {
+        if (!performanceOfHold.TryGetValue(holdId, out var performanceId) || !performances.TryGetValue(performanceId, out var state))
+            return Task.FromResult<ExtendOutcome>(new ExtendOutcome.NotFound());
+        lock (state.Gate)
+        {
+            Sweep(state, clock.GetUtcNow());
+            if (!state.Holds.TryGetValue(holdId, out var hold) || hold.BuyerId != buyerId)
+                return Task.FromResult<ExtendOutcome>(new ExtendOutcome.NotFound());
+            if (hold.Extended) return Task.FromResult<ExtendOutcome>(new ExtendOutcome.AlreadyExtended(hold));
+            var extended = hold with { ExpiresAt = hold.ExpiresAt + hold.Ttl, Extended = true };
+            state.Holds[holdId] = extended;
+            // The old queue entry stays; the sweep compares it with the hold's current expiry.
+            state.Expiries.Enqueue(holdId, extended.ExpiresAt);
+            return Task.FromResult<ExtendOutcome>(new ExtendOutcome.Extended(extended));
+        }
+    }
+
+    public Task<ClaimSnapshot> SnapshotAsync(Guid performanceId, CancellationToken ct)
+    {
+        var state = State(performanceId);
+        lock (state.Gate)
+        {
+            Sweep(state, clock.GetUtcNow());
+            return Task.FromResult(new ClaimSnapshot(
+                state.SeatHolder.Keys.ToHashSet(),
+                new Dictionary<Guid, InventoryPool>(state.Pools),
+                new Dictionary<string, int>(state.StandingHeld, StringComparer.Ordinal)));
+        }
+    }
+
+    public Task<BlockOutcome> BlockAsync(Guid performanceId, InventoryPool pool, IReadOnlyList<Guid> seatIds, CancellationToken ct)
+    {
+        var state = State(performanceId);
+        lock (state.Gate)
+        {
+            Sweep(state, clock.GetUtcNow());
+            var taken = seatIds.Where(s => state.SeatHolder.ContainsKey(s) || (state.Pools.TryGetValue(s, out var other) && other != pool)).ToList();
+            if (taken.Count > 0) return Task.FromResult<BlockOutcome>(new BlockOutcome.SeatsTaken(taken));
+            foreach (var seat in seatIds) state.Pools[seat] = pool;
+            return Task.FromResult<BlockOutcome>(new BlockOutcome.Blocked());
+        }
+    }
+
+    public Task UnblockAsync(Guid performanceId, InventoryPool pool, IReadOnlyList<Guid> seatIds, CancellationToken ct)
+    {
+        var state = State(performanceId);
+        lock (state.Gate)
+        {
+            foreach (var seat in seatIds)
+                if (state.Pools.TryGetValue(seat, out var current) && current == pool) state.Pools.Remove(seat);
+        }
+        return Task.CompletedTask;
+    }
+
+    void Sweep(PerformanceState state, DateTimeOffset now)
+    {
+        while (state.Expiries.TryPeek(out var holdId, out var expiresAt) && expiresAt <= now)
+        {
+            state.Expiries.Dequeue();
+            // An extended hold left its first queue entry behind; only its current expiry counts.
+            if (state.Holds.TryGetValue(holdId, out var hold) && hold.ExpiresAt <= now) Remove(state, hold);
+        }
+        // Keys share one lifetime, so they expire in the order they were recorded.
+        while (state.KeyOrder.TryPeek(out var key) && (!state.Keys.TryGetValue(key, out var entry) || entry.Until <= now))
+        {
+            state.KeyOrder.Dequeue();
+            state.Keys.Remove(key);
+        }
+    }
+
+    void Remove(PerformanceState state, Hold hold)
+    {
+        state.Holds.Remove(hold.Id);
+        performanceOfHold.TryRemove(hold.Id, out _);
+        foreach (var seat in hold.SeatIds)
+            if (state.SeatHolder.TryGetValue(seat, out var holder) && holder == hold.Id) state.SeatHolder.Remove(seat);
+        if (hold.Section is { } section)
+            state.StandingHeld[section] = Math.Max(0, state.StandingHeld.GetValueOrDefault(section) - hold.Quantity);
+    }
+}

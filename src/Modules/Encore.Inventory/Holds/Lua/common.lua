@@ -1,0 +1,70 @@
+-- Shared by every script of the Redis hold store; RedisHoldStore prepends it to each one.
+-- Every key of one performance carries the hash tag {perf:<id>}, so a script touches one slot
+-- and runs unchanged on Redis Cluster. KEYS, always in this order:
+--   1 seat   HASH seat id -> hold id, or "pool:<n>" for an organizer block
+--   2 ga     HASH section code -> units in live holds
+--   3 exp    ZSET hold id -> expiry (ms since the epoch)
+--   4 holds  HASH hold id -> the hold as JSON
+--   5 buyers HASH buyer id -> JSON array of that buyer's hold ids
+--   6 fence  STRING the performance's fencing-token counter
+--   7 init   STRING present once the performance's pools are loaded
+-- A seat claim is live only while its hold's expiry is in the future, so a hold that expired
+-- before any sweep reached it already frees its seats; the sweep only tidies up.
+local K_SEAT, K_GA, K_EXP, K_HOLDS, K_BUYERS, K_FENCE, K_INIT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+
+local function is_pool(value)
+  return string.sub(value, 1, 5) == 'pool:'
+end
+
+local function live(hold_id, now)
+  local expires = redis.call('ZSCORE', K_EXP, hold_id)
+  return expires and tonumber(expires) > now
+end
+
+local function buyer_list(buyer)
+  local raw = redis.call('HGET', K_BUYERS, buyer)
+  if not raw then return {} end
+  return cjson.decode(raw)
+end
+
+local function save_buyer_list(buyer, list)
+  if #list == 0 then redis.call('HDEL', K_BUYERS, buyer) else redis.call('HSET', K_BUYERS, buyer, cjson.encode(list)) end
+end
+
+local function release(hold_id)
+  redis.call('ZREM', K_EXP, hold_id)
+  local raw = redis.call('HGET', K_HOLDS, hold_id)
+  if not raw then return end
+  local hold = cjson.decode(raw)
+  for _, seat in ipairs(hold.seats) do
+    if redis.call('HGET', K_SEAT, seat) == hold_id then redis.call('HDEL', K_SEAT, seat) end
+  end
+  if hold.section and hold.section ~= cjson.null then
+    if redis.call('HINCRBY', K_GA, hold.section, -hold.qty) < 0 then redis.call('HSET', K_GA, hold.section, 0) end
+  end
+  local kept = {}
+  for _, id in ipairs(buyer_list(hold.buyer)) do
+    if id ~= hold_id then kept[#kept + 1] = id end
+  end
+  save_buyer_list(hold.buyer, kept)
+  redis.call('HDEL', K_HOLDS, hold_id)
+end
+
+-- Bounded so one call never stalls the shard; anything left over is already not live.
+local function sweep(now)
+  local expired = redis.call('ZRANGEBYSCORE', K_EXP, '-inf', now, 'LIMIT', 0, 500)
+  for _, hold_id in ipairs(expired) do release(hold_id) end
+end
+
+local function owned_live_hold(hold_id, buyer, now)
+  if not live(hold_id, now) then return nil end
+  local raw = redis.call('HGET', K_HOLDS, hold_id)
+  if not raw then return nil end
+  local hold = cjson.decode(raw)
+  if buyer ~= '' and hold.buyer ~= buyer then return nil end
+  return hold, raw
+end
+
+if redis.call('EXISTS', K_INIT) == 0 and ARGV[1] ~= 'init' then
+  return {'uninit'}
+end

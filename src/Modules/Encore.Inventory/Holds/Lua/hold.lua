@@ -1,0 +1,66 @@
+-- KEYS[8]: this request's idempotency key (a throwaway name of the same slot when there is none).
+-- ARGV: now, hold id, buyer id, ttl ms, buyer limit, has key (0/1), request hash, key lifetime ms,
+--       kind ('seats' | 'ga'), then the seat ids, or section, quantity, capacity.
+-- Everything is checked before anything is written, so a refused request changes nothing but the sweep.
+local now = tonumber(ARGV[1])
+local hold_id, buyer, ttl, limit = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local has_key, request_hash, key_ttl, kind = ARGV[6] == '1', ARGV[7], tonumber(ARGV[8]), ARGV[9]
+sweep(now)
+
+if has_key then
+  local earlier = redis.call('GET', KEYS[8])
+  if earlier then
+    local sep = string.find(earlier, '|', 1, true)
+    local earlier_hold, earlier_hash = string.sub(earlier, 1, sep - 1), string.sub(earlier, sep + 1)
+    if earlier_hash ~= request_hash then return {'keyreused', '0'} end
+    local _, raw = owned_live_hold(earlier_hold, buyer, now)
+    if raw then return {'replay', raw} end
+    return {'keyreused', '1'}
+  end
+end
+
+local seats, section, quantity = {}, nil, 0
+if kind == 'ga' then
+  section, quantity = ARGV[10], tonumber(ARGV[11])
+else
+  for i = 10, #ARGV do seats[#seats + 1] = ARGV[i] end
+  quantity = #seats
+end
+
+local already = 0
+for _, id in ipairs(buyer_list(buyer)) do
+  local hold = owned_live_hold(id, buyer, now)
+  if hold then already = already + hold.qty end
+end
+if already + quantity > limit then return {'limit', tostring(already)} end
+
+if kind == 'ga' then
+  local capacity = tonumber(ARGV[12])
+  local held = tonumber(redis.call('HGET', K_GA, section) or '0')
+  local remaining = capacity - held
+  if remaining < 0 then remaining = 0 end
+  if quantity > remaining then return {'short', tostring(remaining)} end
+  redis.call('HINCRBY', K_GA, section, quantity)
+else
+  local taken = {'taken'}
+  for _, seat in ipairs(seats) do
+    local holder = redis.call('HGET', K_SEAT, seat)
+    if holder and (is_pool(holder) or live(holder, now)) then taken[#taken + 1] = seat end
+  end
+  if #taken > 1 then return taken end
+  for _, seat in ipairs(seats) do redis.call('HSET', K_SEAT, seat, hold_id) end
+end
+
+local token = redis.call('INCR', K_FENCE)
+local hold = {
+  id = hold_id, buyer = buyer, seats = seats, section = section or cjson.null, qty = quantity,
+  token = token, created = now, expires = now + ttl, ttl = ttl, extended = 0,
+}
+local raw = cjson.encode(hold)
+redis.call('HSET', K_HOLDS, hold_id, raw)
+redis.call('ZADD', K_EXP, now + ttl, hold_id)
+local list = buyer_list(buyer)
+list[#list + 1] = hold_id
+save_buyer_list(buyer, list)
+if has_key then redis.call('SET', KEYS[8], hold_id .. '|' .. request_hash, 'PX', key_ttl) end
+return {'ok', raw}

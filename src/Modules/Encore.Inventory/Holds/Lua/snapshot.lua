@@ -1,0 +1,20 @@
+-- ARGV: now. Answers {seat id, 'held' | 'pool:<n>', ...} and {section, units held, ...}.
+local now = tonumber(ARGV[1])
+sweep(now)
+local seats = {}
+local claims = redis.call('HGETALL', K_SEAT)
+local alive = {}
+for i = 1, #claims, 2 do
+  local holder = claims[i + 1]
+  if is_pool(holder) then
+    seats[#seats + 1] = claims[i]
+    seats[#seats + 1] = holder
+  else
+    if alive[holder] == nil then alive[holder] = live(holder, now) or false end
+    if alive[holder] then
+      seats[#seats + 1] = claims[i]
+      seats[#seats + 1] = 'held'
+    end
+  end
+end
+return {seats, redis.call('HGETALL', K_GA)}

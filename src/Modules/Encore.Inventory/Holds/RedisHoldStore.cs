@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Encore.Inventory.Model;
+using StackExchange.Redis;
+
+namespace Encore.Inventory.Holds;
+
+/// <summary>
+/// The scaled hold store: each operation is one Lua script over the keys of one performance, all
+/// tagged <c>{perf:&lt;id&gt;}</c> so they share a Redis Cluster slot. Redis runs a script to the
+/// end before any other command touches those keys, which makes "check every seat, then claim them
+/// all" atomic across every app instance. The time comes from the app's TimeProvider, so tests
+/// drive expiry with a fake clock; instances' clocks are assumed to agree within a second.
+/// See docs/inventory.md for the keys.
+/// </summary>
+internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider clock) : IHoldStore
+{
+    static readonly TimeSpan IdempotencyLifetime = TimeSpan.FromHours(24);
+    static readonly string InitScript = Script("init");
+    static readonly string HoldScript = Script("hold");
+    static readonly string GetScript = Script("get");
+    static readonly string ReleaseScript = Script("release");
+    static readonly string ExtendScript = Script("extend");
+    static readonly string SnapshotScript = Script("snapshot");
+    static readonly string BlockScript = Script("block");
+    static readonly string UnblockScript = Script("unblock");
+
+    IDatabase Db => redis.GetDatabase();
+
+    static string Script(string name)
+    {
+        static string Read(string file)
+        {
+            var assembly = typeof(RedisHoldStore).Assembly;
+            using var stream = assembly.GetManifestResourceStream($"Encore.Inventory.Holds.Lua.{file}.lua")
+                ?? throw new InvalidOperationException($"Lua script {file} is not embedded.");
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+        return Read("common") + "\n" + Read(name);
+    }
+
+    static string Tag(Guid performanceId) => $"enc:inv:{{perf:{performanceId:D}}}";
+
+    static RedisKey[] Keys(Guid performanceId, string? idempotencyKey = null)
+    {
+        var tag = Tag(performanceId);
+        var keys = new List<RedisKey>
+        {
+            tag + ":seat", tag + ":ga", tag + ":exp", tag + ":holds", tag + ":buyers", tag + ":fence", tag + ":init",
+        };
+        if (idempotencyKey is not null) keys.Add(tag + ":idem:" + idempotencyKey);
+        return [.. keys];
+    }
+
+    /// <summary>Finds a hold's performance from its id alone; a separate key, since it cannot share every performance's slot.</summary>
+    static RedisKey IndexKey(Guid holdId) => $"enc:inv:hold:{holdId:D}";
+
+    long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    async Task<RedisResult> RunAsync(string script, Guid performanceId, RedisKey[] keys, RedisValue[] args)
+    {
+        var result = await Db.ScriptEvaluateAsync(script, keys, args);
+        if (result.Resp2Type == ResultType.Array && result.Length == 1 && result[0].Resp2Type == ResultType.BulkString && (string?)result[0] == "uninit")
+            throw new PerformanceNotLoadedException(performanceId);
+        return result;
+    }
+
+    public async Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, CancellationToken ct)
+    {
+        var args = new List<RedisValue> { "init" };
+        foreach (var (seat, pool) in poolSeats)
+        {
+            args.Add(seat.ToString("D"));
+            args.Add(pool.ToString());
+        }
+        await Db.ScriptEvaluateAsync(InitScript, Keys(performanceId), [.. args]);
+    }
+
+    public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken ct)
+    {
+        var args = new List<RedisValue>
+        {
+            Now, request.HoldId.ToString("D"), request.BuyerId.ToString("D"), (long)request.Ttl.TotalMilliseconds, request.BuyerLimit,
+            request.IdempotencyKey is null ? "0" : "1", request.RequestHash, (long)IdempotencyLifetime.TotalMilliseconds,
+        };
+        if (request.Standing is { } standing)
+        {
+            args.Add("ga");
+            args.Add(standing.Section);
+            args.Add(standing.Quantity);
+            args.Add(standing.Capacity);
+        }
+        else
+        {
+            args.Add("seats");
+            args.AddRange(request.SeatIds.Select(s => (RedisValue)s.ToString("D")));
+        }
+        // The idempotency key is scoped to the buyer; a throwaway name keeps the key count fixed when there is none.
+        var idempotency = request.IdempotencyKey is { } key
+            ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.BuyerId:D}:{key}")))
+            : "-";
+        var result = await RunAsync(HoldScript, request.PerformanceId, Keys(request.PerformanceId, idempotency), [.. args]);
+
+        var status = (string?)result[0];
+        switch (status)
+        {
+            case "ok":
+                var hold = Parse((string)result[1]!, request.PerformanceId);
+                // Outlives the hold and one extension; a stale entry only points at a hold that is gone.
+                await Db.StringSetAsync(IndexKey(hold.Id), request.PerformanceId.ToString("D"), hold.Ttl * 2 + TimeSpan.FromMinutes(5));
+                return new HoldOutcome.Placed(hold, Replayed: false);
+            case "replay":
+                return new HoldOutcome.Placed(Parse((string)result[1]!, request.PerformanceId), Replayed: true);
+            case "keyreused":
+                return new HoldOutcome.KeyReused(HoldGone: (string?)result[1] == "1");
+            case "limit":
+                return new HoldOutcome.OverLimit(request.BuyerLimit, int.Parse((string)result[1]!, CultureInfo.InvariantCulture));
+            case "short":
+                return new HoldOutcome.NotEnoughLeft(int.Parse((string)result[1]!, CultureInfo.InvariantCulture));
+            case "taken":
+                return new HoldOutcome.SeatsTaken(((RedisResult[])result!).Skip(1).Select(r => Guid.Parse((string)r!)).ToList());
+            default:
+                throw new InvalidOperationException($"The hold script answered '{status}'.");
+        }
+    }
+
+    async Task<Guid?> PerformanceOfAsync(Guid holdId)
+    {
+        var value = await Db.StringGetAsync(IndexKey(holdId));
+        return value.HasValue && Guid.TryParse((string?)value, out var id) ? id : null;
+    }
+
+    public async Task<Hold?> GetAsync(Guid holdId, CancellationToken ct)
+    {
+        if (await PerformanceOfAsync(holdId) is not { } performanceId) return null;
+        // A performance the store lost has no live holds.
+        var result = await Db.ScriptEvaluateAsync(GetScript, Keys(performanceId), [Now, holdId.ToString("D")]);
+        return result.Resp2Type == ResultType.BulkString && !result.IsNull ? Parse((string)result!, performanceId) : null;
+    }
+
+    public async Task<bool> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct)
+    {
+        if (await PerformanceOfAsync(holdId) is not { } performanceId) return false;
+        var result = await Db.ScriptEvaluateAsync(ReleaseScript, Keys(performanceId), [Now, holdId.ToString("D"), buyerId.ToString("D")]);
+        if (result.Resp2Type != ResultType.Integer || (int)result != 1) return false;
+        await Db.KeyDeleteAsync(IndexKey(holdId));
+        return true;
+    }
+
+    public async Task<ExtendOutcome> ExtendAsync(Guid holdId, Guid buyerId, CancellationToken ct)
+    {
+        if (await PerformanceOfAsync(holdId) is not { } performanceId) return new ExtendOutcome.NotFound();
+        var result = await Db.ScriptEvaluateAsync(ExtendScript, Keys(performanceId), [Now, holdId.ToString("D"), buyerId.ToString("D")]);
+        return (string?)result[0] switch
+        {
+            "ok" => new ExtendOutcome.Extended(Parse((string)result[1]!, performanceId)),
+            "already" => new ExtendOutcome.AlreadyExtended(Parse((string)result[1]!, performanceId)),
+            _ => new ExtendOutcome.NotFound(),
+        };
+    }
+
+    public async Task<ClaimSnapshot> SnapshotAsync(Guid performanceId, CancellationToken ct)
+    {
+        var result = await RunAsync(SnapshotScript, performanceId, Keys(performanceId), [Now]);
+        var seats = (RedisResult[])result[0]!;
+        var standing = (RedisResult[])result[1]!;
+        var held = new HashSet<Guid>();
+        var pools = new Dictionary<Guid, InventoryPool>();
+        for (var i = 0; i < seats.Length; i += 2)
+        {
+            var seat = Guid.Parse((string)seats[i]!);
+            var claim = (string)seats[i + 1]!;
+            if (claim == "held") held.Add(seat);
+            else pools[seat] = Enum.Parse<InventoryPool>(claim["pool:".Length..]);
+        }
+        var ga = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < standing.Length; i += 2)
+            ga[(string)standing[i]!] = int.Parse((string)standing[i + 1]!, CultureInfo.InvariantCulture);
+        return new ClaimSnapshot(held, pools, ga);
+    }
+
+    public async Task<BlockOutcome> BlockAsync(Guid performanceId, InventoryPool pool, IReadOnlyList<Guid> seatIds, CancellationToken ct)
+    {
+        var args = new List<RedisValue> { Now, pool.ToString() };
+        args.AddRange(seatIds.Select(s => (RedisValue)s.ToString("D")));
+        var result = await RunAsync(BlockScript, performanceId, Keys(performanceId), [.. args]);
+        return (string?)result[0] == "ok"
+            ? new BlockOutcome.Blocked()
+            : new BlockOutcome.SeatsTaken(((RedisResult[])result!).Skip(1).Select(r => Guid.Parse((string)r!)).ToList());
+    }
+
+    public async Task UnblockAsync(Guid performanceId, InventoryPool pool, IReadOnlyList<Guid> seatIds, CancellationToken ct)
+    {
+        var args = new List<RedisValue> { Now, pool.ToString() };
+        args.AddRange(seatIds.Select(s => (RedisValue)s.ToString("D")));
+        await RunAsync(UnblockScript, performanceId, Keys(performanceId), [.. args]);
+    }
+
+    static Hold Parse(string json, Guid performanceId)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var seats = root.GetProperty("seats");
+        // cjson writes an empty Lua table as {}, not [].
+        var seatIds = seats.ValueKind == JsonValueKind.Array ? seats.EnumerateArray().Select(s => Guid.Parse(s.GetString()!)).ToList() : [];
+        var section = root.GetProperty("section");
+        return new Hold(
+            Guid.Parse(root.GetProperty("id").GetString()!),
+            performanceId,
+            Guid.Parse(root.GetProperty("buyer").GetString()!),
+            seatIds,
+            section.ValueKind == JsonValueKind.String ? section.GetString() : null,
+            root.GetProperty("qty").GetInt32(),
+            root.GetProperty("token").GetInt64(),
+            DateTimeOffset.FromUnixTimeMilliseconds((long)root.GetProperty("created").GetDouble()),
+            DateTimeOffset.FromUnixTimeMilliseconds((long)root.GetProperty("expires").GetDouble()),
+            root.GetProperty("extended").GetInt32() == 1,
+            TimeSpan.FromMilliseconds(root.GetProperty("ttl").GetDouble()));
+    }
+}

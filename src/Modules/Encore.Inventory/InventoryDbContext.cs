@@ -1,0 +1,79 @@
+using Encore.BuildingBlocks.Outbox;
+using Encore.BuildingBlocks.Persistence;
+using Encore.Inventory.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Encore.Inventory;
+
+internal class InventoryDbContext(DbContextOptions options) : DbContext(options)
+{
+    public const string Schema = "inventory";
+
+    public DbSet<PerformanceInventory> Performances => Set<PerformanceInventory>();
+    public DbSet<InventorySeat> Seats => Set<InventorySeat>();
+    public DbSet<InventoryStanding> Standing => Set<InventoryStanding>();
+    public DbSet<InventoryWindow> Windows => Set<InventoryWindow>();
+    public DbSet<EventHoldSettings> EventSettings => Set<EventHoldSettings>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<PerformanceInventory>(e =>
+        {
+            e.ToTable("performances");
+            e.HasKey(p => p.PerformanceId);
+            e.Property(p => p.Currency).HasMaxLength(3);
+            e.HasIndex(p => p.EventId);
+            e.HasMany(p => p.Seats).WithOne().HasForeignKey(s => s.PerformanceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(p => p.Standing).WithOne().HasForeignKey(s => s.PerformanceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(p => p.Windows).WithOne().HasForeignKey(s => s.PerformanceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<InventorySeat>(e =>
+        {
+            e.ToTable("seats");
+            e.HasKey(s => new { s.PerformanceId, s.SeatId });
+            e.Property(s => s.SectionCode).HasMaxLength(40);
+            e.Property(s => s.RowLabel).HasMaxLength(40);
+            e.Property(s => s.Label).HasMaxLength(40);
+        });
+        model.Entity<InventoryStanding>(e =>
+        {
+            e.ToTable("standing");
+            e.HasKey(s => new { s.PerformanceId, s.SectionCode });
+            e.Property(s => s.SectionCode).HasMaxLength(40);
+            e.Property(s => s.Name).HasMaxLength(200);
+        });
+        model.Entity<InventoryWindow>(e =>
+        {
+            e.ToTable("sale_windows");
+            e.Property(w => w.Id).ValueGeneratedNever();
+        });
+        model.Entity<EventHoldSettings>(e =>
+        {
+            e.ToTable("event_settings");
+            e.HasKey(s => s.EventId);
+        });
+
+        model.AddOutboxAndInbox();
+        model.UseModuleSchema(Database, Schema);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseSortableInstants(Database);
+}
+
+internal sealed class SqliteInventoryDbContext(DbContextOptions<SqliteInventoryDbContext> options) : InventoryDbContext(options);
+
+internal sealed class PostgresInventoryDbContext(DbContextOptions<PostgresInventoryDbContext> options) : InventoryDbContext(options);
+
+internal sealed class SqliteInventoryDbContextFactory : IDesignTimeDbContextFactory<SqliteInventoryDbContext>
+{
+    public SqliteInventoryDbContext CreateDbContext(string[] args) =>
+        new((DbContextOptions<SqliteInventoryDbContext>)ModuleDbContexts.ConfigureSqlite(new DbContextOptionsBuilder<SqliteInventoryDbContext>(), "Data Source=design.db", InventoryDbContext.Schema).Options);
+}
+
+internal sealed class PostgresInventoryDbContextFactory : IDesignTimeDbContextFactory<PostgresInventoryDbContext>
+{
+    public PostgresInventoryDbContext CreateDbContext(string[] args) =>
+        new((DbContextOptions<PostgresInventoryDbContext>)ModuleDbContexts.ConfigurePostgres(new DbContextOptionsBuilder<PostgresInventoryDbContext>(), "Host=localhost", InventoryDbContext.Schema).Options);
+}

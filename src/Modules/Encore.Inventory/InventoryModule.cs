@@ -1,0 +1,59 @@
+using Encore.BuildingBlocks.Persistence;
+using Encore.Contracts;
+using Encore.Contracts.Catalog;
+using Encore.Contracts.Identity;
+using Encore.Inventory.Availability;
+using Encore.Inventory.Holds;
+using Encore.Inventory.Pools;
+using Encore.Inventory.Sync;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Encore.Inventory;
+
+public static class InventoryModule
+{
+    public static IServiceCollection AddInventory(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = InventoryOptions.From(configuration);
+        var storage = StorageOptions.From(configuration);
+        services.AddSingleton(options);
+        services.AddModuleDbContext<InventoryDbContext, SqliteInventoryDbContext, PostgresInventoryDbContext>(configuration, InventoryDbContext.Schema);
+
+        // Redis when the instance is scaled (several instances must see one set of holds); in memory when embedded.
+        var redis = options.HoldStore == "Redis" || (options.HoldStore is null && storage.RedisConnectionString is not null);
+        if (redis)
+            services.AddSingleton<IHoldStore>(sp => new RedisHoldStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
+        else
+            services.AddSingleton<IHoldStore, InProcessHoldStore>();
+
+        services.AddHostedService<HoldStoreWarmup>();
+        services.AddSingleton<LayoutCache>();
+        services.AddScoped<InventorySync>();
+        services.AddScoped<HoldService>();
+        services.AddScoped<CatalogEventsConsumer>();
+        services.AddScoped<IIntegrationEventHandler<EventPublished>>(sp => sp.GetRequiredService<CatalogEventsConsumer>());
+        services.AddScoped<IIntegrationEventHandler<EventChanged>>(sp => sp.GetRequiredService<CatalogEventsConsumer>());
+        services.AddScoped<IIntegrationEventHandler<EventCancelled>>(sp => sp.GetRequiredService<CatalogEventsConsumer>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder endpoints)
+    {
+        GetAvailability.Map(endpoints);
+
+        var buyer = endpoints.MapGroup("/api").WithTags("Holds").RequireAuthorization(Policies.SignedIn)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        PlaceHold.Map(buyer);
+        ManageHold.Map(buyer);
+
+        var organizer = endpoints.MapGroup("/api/organizer").WithTags("Organizer inventory").RequireAuthorization(Policies.Organizer)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        OrganizerInventory.Map(organizer);
+        return endpoints;
+    }
+}

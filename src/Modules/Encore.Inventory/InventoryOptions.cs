@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Encore.Inventory;
+
+/// <summary>The <c>Encore:Inventory</c> configuration section.</summary>
+internal sealed record InventoryOptions
+{
+    public const int MinHoldMinutes = 2;
+    public const int MaxHoldMinutes = 30;
+
+    /// <summary>How long a hold lasts unless the event sets its own.</summary>
+    public int HoldMinutes { get; init; } = 10;
+    /// <summary>How long an instance reuses a performance's layout before reading it again.</summary>
+    public int LayoutCacheSeconds { get; init; } = 5;
+    /// <summary>InProcess or Redis; by default Redis when ConnectionStrings:Redis is set.</summary>
+    public string? HoldStore { get; init; }
+
+    public static InventoryOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Encore:Inventory").Get<InventoryOptions>() ?? new InventoryOptions();
+        if (options.HoldMinutes is < MinHoldMinutes or > MaxHoldMinutes)
+            throw new InvalidOperationException($"Encore:Inventory:HoldMinutes is between {MinHoldMinutes} and {MaxHoldMinutes}.");
+        if (options.LayoutCacheSeconds is < 0 or > 300)
+            throw new InvalidOperationException("Encore:Inventory:LayoutCacheSeconds is between 0 and 300.");
+        if (options.HoldStore is not (null or "InProcess" or "Redis"))
+            throw new InvalidOperationException("Encore:Inventory:HoldStore is InProcess or Redis.");
+        return options;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Serialization;
+
+namespace Encore.Inventory.Model;
+
+/// <summary>Blocks of seats an organizer keeps out of public sale.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<InventoryPool>))]
+public enum InventoryPool
+{
+    [JsonStringEnumMemberName("artist")] Artist = 1,
+    [JsonStringEnumMemberName("boxOffice")] BoxOffice = 2,
+    [JsonStringEnumMemberName("accessibility")] Accessibility = 3,
+}
+
+/// <summary>
+/// One performance's inventory, materialized from the catalog's read contract. The catalog owns
+/// what the venue is; this row and its children are the inventory's own copy, refreshed when the
+/// catalog says the event changed.
+/// </summary>
+internal sealed class PerformanceInventory
+{
+    public Guid PerformanceId { get; set; }
+    public Guid EventId { get; set; }
+    public Guid OrganizerId { get; set; }
+    public bool Published { get; set; }
+    public bool Cancelled { get; set; }
+    public bool MarkedSoldOut { get; set; }
+    public DateTimeOffset StartsAt { get; set; }
+    public string Currency { get; set; } = "";
+    /// <summary>The largest max-per-order of the event's tiers: the per-buyer limit unless the event sets its own.</summary>
+    public int TierLimit { get; set; }
+    public DateTimeOffset SyncedAt { get; set; }
+    public List<InventorySeat> Seats { get; set; } = [];
+    public List<InventoryStanding> Standing { get; set; } = [];
+    public List<InventoryWindow> Windows { get; set; } = [];
+}
+
+internal sealed class InventorySeat
+{
+    public Guid PerformanceId { get; set; }
+    public Guid SeatId { get; set; }
+    public string SectionCode { get; set; } = "";
+    public string RowLabel { get; set; } = "";
+    public int RowOrder { get; set; }
+    public int SeatOrder { get; set; }
+    public string Label { get; set; } = "";
+    public double X { get; set; }
+    public double Y { get; set; }
+    public bool Wheelchair { get; set; }
+    public bool Companion { get; set; }
+    public bool RestrictedView { get; set; }
+    public bool Aisle { get; set; }
+    /// <summary>The cheapest tier selling this seat's section; null when no tier sells it.</summary>
+    public long? PriceMinor { get; set; }
+    /// <summary>Null: in the public pool.</summary>
+    public InventoryPool? Pool { get; set; }
+}
+
+internal sealed class InventoryStanding
+{
+    public Guid PerformanceId { get; set; }
+    public string SectionCode { get; set; } = "";
+    public string Name { get; set; } = "";
+    public int Capacity { get; set; }
+    public long? PriceMinor { get; set; }
+}
+
+internal sealed class InventoryWindow
+{
+    public Guid Id { get; set; }
+    public Guid PerformanceId { get; set; }
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset EndsAt { get; set; }
+}
+
+/// <summary>What an organizer sets for an event's holds; absent means the defaults.</summary>
+internal sealed class EventHoldSettings
+{
+    public Guid EventId { get; set; }
+    public int HoldMinutes { get; set; }
+    /// <summary>Most tickets one buyer may hold per performance; null: the tiers' max per order.</summary>
+    public int? TicketLimit { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,33 @@
+using Encore.BuildingBlocks.Outbox;
+using Encore.Contracts;
+using Encore.Contracts.Catalog;
+using Encore.Inventory.Holds;
+
+namespace Encore.Inventory.Sync;
+
+/// <summary>
+/// Keeps the inventory in step with the catalog. At-least-once delivery: the inbox row and the
+/// refreshed inventory commit in one SaveChanges, so a redelivery finds the inbox row and stops.
+/// </summary>
+internal sealed class CatalogEventsConsumer(InventoryDbContext db, InventorySync sync, LayoutCache layouts, TimeProvider clock)
+    : IIntegrationEventHandler<EventPublished>, IIntegrationEventHandler<EventChanged>, IIntegrationEventHandler<EventCancelled>
+{
+    const string Consumer = "inventory.catalog-events";
+
+    public Task HandleAsync(EventPublished integrationEvent, IntegrationEventContext context, CancellationToken cancellationToken) =>
+        SyncAsync(integrationEvent.EventId, context, cancellationToken);
+
+    public Task HandleAsync(EventChanged integrationEvent, IntegrationEventContext context, CancellationToken cancellationToken) =>
+        SyncAsync(integrationEvent.EventId, context, cancellationToken);
+
+    public Task HandleAsync(EventCancelled integrationEvent, IntegrationEventContext context, CancellationToken cancellationToken) =>
+        SyncAsync(integrationEvent.EventId, context, cancellationToken);
+
+    async Task SyncAsync(Guid eventId, IntegrationEventContext context, CancellationToken ct)
+    {
+        if (!await db.TryRecordInboxAsync(context, Consumer, clock, ct)) return;
+        await sync.SyncEventAsync(eventId, ct);
+        await db.SaveChangesAsync(ct);
+        layouts.InvalidateEvent(eventId);
+    }
+}

@@ -1,0 +1,338 @@
+using Encore.Inventory.Holds;
+using Encore.Inventory.Model;
+using Encore.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace Encore.Tests.Inventory;
+
+/// <summary>
+/// One suite, two hold stores: whatever the topology, holds behave the same. Each test works on a
+/// performance of its own, so the Redis runs share one server without seeing each other.
+/// </summary>
+public abstract class HoldStoreContract
+{
+    static readonly TimeSpan Ttl = TimeSpan.FromMinutes(10);
+
+    internal FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+    internal abstract IHoldStore CreateStore();
+
+    /// <summary>Row A: ten ordinary seats. Row W: a wheelchair space, its companion seat, then six ordinary seats.</summary>
+    internal sealed class Hall
+    {
+        public readonly Guid PerformanceId = Guid.CreateVersion7();
+        public readonly IReadOnlyList<LayoutSeat> A;
+        public readonly IReadOnlyList<LayoutSeat> W;
+        public readonly PerformanceLayout Layout;
+
+        public Hall(long priceA = 5000, long priceW = 3000)
+        {
+            A = Enumerable.Range(1, 10).Select(n => Seat("A", 1, n, priceA)).ToList();
+            W = Enumerable.Range(1, 8).Select(n => Seat("W", 2, n, priceW, wheelchair: n == 1, companion: n == 2)).ToList();
+            Layout = new PerformanceLayout
+            {
+                PerformanceId = PerformanceId,
+                EventId = Guid.CreateVersion7(),
+                OrganizerId = Guid.CreateVersion7(),
+                Currency = "GBP",
+                Published = true,
+                Cancelled = false,
+                MarkedSoldOut = false,
+                StartsAt = DateTimeOffset.MaxValue,
+                Windows = [(DateTimeOffset.MinValue, DateTimeOffset.MaxValue)],
+                HoldTtl = Ttl,
+                BuyerLimit = 8,
+                Seats = A.Concat(W).ToDictionary(s => s.Id),
+                Rows = [new LayoutRow("STALLS", "A", 1, A), new LayoutRow("STALLS", "W", 2, W)],
+                Standing = new Dictionary<string, LayoutStanding> { ["FLOOR"] = new("FLOOR", "Floor", 5, 2000) },
+                PoolSeats = new Dictionary<Guid, InventoryPool>(),
+            };
+        }
+
+        static LayoutSeat Seat(string row, int rowOrder, int n, long price, bool wheelchair = false, bool companion = false) =>
+            new(Guid.CreateVersion7(), "STALLS", row, rowOrder, n, n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                n * 10, rowOrder * 10, wheelchair, companion, false, n == 1 || n == 10, price);
+    }
+
+    async Task<(IHoldStore Store, Hall Hall)> ReadyAsync(IReadOnlyDictionary<Guid, InventoryPool>? pools = null)
+    {
+        var store = CreateStore();
+        var hall = new Hall();
+        await store.InitializeAsync(hall.PerformanceId, pools ?? new Dictionary<Guid, InventoryPool>(), default);
+        return (store, hall);
+    }
+
+    static HoldRequest Seats(Hall hall, Guid buyer, IEnumerable<LayoutSeat> seats, int limit = 8, string? key = null, string hash = "h") =>
+        new(hall.PerformanceId, Guid.CreateVersion7(), buyer, seats.Select(s => s.Id).ToList(), null, Ttl, limit, key, hash);
+
+    static HoldRequest Standing(Hall hall, Guid buyer, int quantity, int capacity = 5, int limit = 8) =>
+        new(hall.PerformanceId, Guid.CreateVersion7(), buyer, [], new StandingRequest("FLOOR", quantity, capacity), Ttl, limit, null, "h");
+
+    static Hold Placed(HoldOutcome outcome) => Assert.IsType<HoldOutcome.Placed>(outcome).Hold;
+
+    /// <summary>Best available as the service runs it: snapshot, pick, claim.</summary>
+    static async Task<IReadOnlyList<Guid>?> BestAsync(IHoldStore store, Hall hall, Guid buyer, BestAvailable.Criteria criteria)
+    {
+        var picked = BestAvailable.Pick(hall.Layout, await store.SnapshotAsync(hall.PerformanceId, default), criteria);
+        if (picked is null) return null;
+        return Placed(await store.HoldAsync(Seats(hall, buyer, picked.Select(id => hall.Layout.Seats[id])), default)).SeatIds;
+    }
+
+    [Fact]
+    public async Task A_hold_takes_all_of_its_seats_or_none()
+    {
+        var (store, hall) = await ReadyAsync();
+        Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[1], hall.A[2]]), default));
+
+        var refused = Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[2], hall.A[3]]), default));
+        Assert.Equal([hall.A[2].Id], refused.SeatIds);
+        // The free seat of the refused request was not held either.
+        Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[3]]), default));
+        var claims = await store.SnapshotAsync(hall.PerformanceId, default);
+        Assert.Equal(new[] { hall.A[1].Id, hall.A[2].Id, hall.A[3].Id }.Order(), claims.HeldSeats.Order());
+    }
+
+    [Fact]
+    public async Task Many_buyers_racing_for_the_same_seats_leave_exactly_one_holder()
+    {
+        var (store, hall) = await ReadyAsync();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
+            Task.Run(() => store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[4], hall.A[5]]), default))));
+
+        Assert.Single(outcomes.OfType<HoldOutcome.Placed>());
+        Assert.Equal(49, outcomes.OfType<HoldOutcome.SeatsTaken>().Count());
+    }
+
+    [Fact]
+    public async Task An_expired_hold_frees_its_seats_without_anyone_sweeping()
+    {
+        var (store, hall) = await ReadyAsync();
+        var hold = Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0], hall.A[1]]), default));
+        Assert.Equal(Clock.GetUtcNow() + Ttl, hold.ExpiresAt);
+
+        Clock.Advance(Ttl - TimeSpan.FromSeconds(1));
+        Assert.NotNull(await store.GetAsync(hold.Id, default));
+        Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await store.GetAsync(hold.Id, default));
+        Assert.Empty((await store.SnapshotAsync(hall.PerformanceId, default)).HeldSeats);
+        Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0], hall.A[1]]), default));
+    }
+
+    [Fact]
+    public async Task A_holder_extends_once_by_the_hold_length_and_only_their_own_hold()
+    {
+        var (store, hall) = await ReadyAsync();
+        var buyer = Guid.NewGuid();
+        var hold = Placed(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]]), default));
+
+        Assert.IsType<ExtendOutcome.NotFound>(await store.ExtendAsync(hold.Id, Guid.NewGuid(), default));
+        var extended = Assert.IsType<ExtendOutcome.Extended>(await store.ExtendAsync(hold.Id, buyer, default)).Hold;
+        Assert.Equal(hold.ExpiresAt + Ttl, extended.ExpiresAt);
+        Assert.True(extended.Extended);
+        Assert.IsType<ExtendOutcome.AlreadyExtended>(await store.ExtendAsync(hold.Id, buyer, default));
+
+        Clock.Advance(Ttl + TimeSpan.FromMinutes(1));
+        Assert.NotNull(await store.GetAsync(hold.Id, default));
+        Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
+        Clock.Advance(Ttl);
+        Assert.Null(await store.GetAsync(hold.Id, default));
+        Assert.IsType<ExtendOutcome.NotFound>(await store.ExtendAsync(hold.Id, buyer, default));
+    }
+
+    [Fact]
+    public async Task Cancelling_frees_the_seats_and_only_the_holder_may_cancel()
+    {
+        var (store, hall) = await ReadyAsync();
+        var buyer = Guid.NewGuid();
+        var hold = Placed(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]]), default));
+
+        Assert.False(await store.ReleaseAsync(hold.Id, Guid.NewGuid(), default));
+        Assert.True(await store.ReleaseAsync(hold.Id, buyer, default));
+        Assert.False(await store.ReleaseAsync(hold.Id, buyer, default));
+        Assert.Null(await store.GetAsync(hold.Id, default));
+        Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
+    }
+
+    [Fact]
+    public async Task General_admission_never_goes_below_zero_under_a_crowd()
+    {
+        var (store, hall) = await ReadyAsync();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
+            Task.Run(() => store.HoldAsync(Standing(hall, Guid.NewGuid(), 1), default))));
+
+        Assert.Equal(5, outcomes.OfType<HoldOutcome.Placed>().Count());
+        Assert.All(outcomes.OfType<HoldOutcome.NotEnoughLeft>(), o => Assert.Equal(0, o.Remaining));
+        Assert.Equal(5, (await store.SnapshotAsync(hall.PerformanceId, default)).StandingHeld["FLOOR"]);
+
+        var refused = Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 2), default));
+        Assert.Equal(0, refused.Remaining);
+        var first = outcomes.OfType<HoldOutcome.Placed>().First().Hold;
+        Assert.True(await store.ReleaseAsync(first.Id, first.BuyerId, default));
+        Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 1), default));
+    }
+
+    [Fact]
+    public async Task Fencing_tokens_increase_with_every_hold_of_a_performance()
+    {
+        var (store, hall) = await ReadyAsync();
+        var tokens = new List<long>();
+        foreach (var seat in hall.A.Take(5))
+            tokens.Add(Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [seat]), default)).FencingToken);
+        tokens.Add(Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 1), default)).FencingToken);
+
+        Assert.Equal(tokens.Order(), tokens);
+        Assert.Equal(tokens.Count, tokens.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_buyer_limit_counts_every_live_hold_of_that_buyer()
+    {
+        var (store, hall) = await ReadyAsync();
+        var buyer = Guid.NewGuid();
+        var first = Placed(await store.HoldAsync(Seats(hall, buyer, hall.A.Take(3), limit: 4), default));
+
+        var over = Assert.IsType<HoldOutcome.OverLimit>(await store.HoldAsync(Standing(hall, buyer, 2, limit: 4), default));
+        Assert.Equal((4, 3), (over.Limit, over.AlreadyHeld));
+        Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 2, limit: 4), default));
+        Placed(await store.HoldAsync(Standing(hall, buyer, 1, limit: 4), default));
+
+        Assert.True(await store.ReleaseAsync(first.Id, buyer, default));
+        Placed(await store.HoldAsync(Seats(hall, buyer, hall.A.Skip(5).Take(3), limit: 4), default));
+    }
+
+    [Fact]
+    public async Task A_retry_with_the_same_idempotency_key_gets_the_same_hold()
+    {
+        var (store, hall) = await ReadyAsync();
+        var buyer = Guid.NewGuid();
+        var first = Placed(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]], key: "k1", hash: "same"), default));
+
+        var again = Assert.IsType<HoldOutcome.Placed>(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]], key: "k1", hash: "same"), default));
+        Assert.True(again.Replayed);
+        Assert.Equal(first.Id, again.Hold.Id);
+        Assert.Equal(first.FencingToken, again.Hold.FencingToken);
+        Assert.False(Assert.IsType<HoldOutcome.KeyReused>(await store.HoldAsync(Seats(hall, buyer, [hall.A[1]], key: "k1", hash: "other"), default)).HoldGone);
+        // Another buyer's key of the same name is another key.
+        Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[1]], key: "k1", hash: "same"), default));
+
+        Assert.True(await store.ReleaseAsync(first.Id, buyer, default));
+        Assert.True(Assert.IsType<HoldOutcome.KeyReused>(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]], key: "k1", hash: "same"), default)).HoldGone);
+    }
+
+    [Fact]
+    public async Task Best_available_holds_adjacent_seats_in_one_row_and_never_strands_a_single_seat()
+    {
+        var (store, hall) = await ReadyAsync();
+        // A4 taken: A1-A3 and A5-A10 are free.
+        Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[3]]), default));
+
+        for (var round = 0; round < 3; round++)
+        {
+            var picked = await BestAsync(store, hall, Guid.NewGuid(), new(2, null, false));
+            Assert.NotNull(picked);
+            var seats = picked.Select(id => hall.Layout.Seats[id]).OrderBy(s => s.Order).ToList();
+            Assert.Single(seats.Select(s => s.Row).Distinct());
+            Assert.Equal(seats[0].Order + 1, seats[1].Order);
+            AssertNoSingleStranded(hall.A, await store.SnapshotAsync(hall.PerformanceId, default));
+        }
+
+        // What is left in row A is A1-A3 or an odd stretch; a pair there would strand one seat, so row W is next, never its wheelchair places.
+        var claims = await store.SnapshotAsync(hall.PerformanceId, default);
+        Assert.DoesNotContain(hall.W[0].Id, claims.HeldSeats);
+        Assert.DoesNotContain(hall.W[1].Id, claims.HeldSeats);
+    }
+
+    static void AssertNoSingleStranded(IReadOnlyList<LayoutSeat> row, ClaimSnapshot claims)
+    {
+        for (var i = 0; i < row.Count; i++)
+        {
+            var free = !claims.IsClaimed(row[i].Id);
+            var leftClosed = i == 0 || claims.IsClaimed(row[i - 1].Id);
+            var rightClosed = i == row.Count - 1 || claims.IsClaimed(row[i + 1].Id);
+            Assert.False(free && leftClosed && rightClosed, $"Seat {row[i].Label} is a single free seat stranded between claims.");
+        }
+    }
+
+    [Fact]
+    public async Task Best_available_respects_the_price_limit()
+    {
+        var (store, hall) = await ReadyAsync();
+        var cheap = await BestAsync(store, hall, Guid.NewGuid(), new(2, 3000, false));
+        Assert.NotNull(cheap);
+        Assert.All(cheap, id => Assert.Equal("W", hall.Layout.Seats[id].Row));
+        Assert.Null(BestAvailable.Pick(hall.Layout, await store.SnapshotAsync(hall.PerformanceId, default), new(2, 1000, false)));
+    }
+
+    [Fact]
+    public async Task An_accessible_request_gets_a_wheelchair_space_with_its_companion_seat()
+    {
+        var (store, hall) = await ReadyAsync();
+        var picked = await BestAsync(store, hall, Guid.NewGuid(), new(2, null, true));
+
+        Assert.NotNull(picked);
+        Assert.Equal(new[] { hall.W[0].Id, hall.W[1].Id }.Order(), picked.Order());
+        // Once taken, no other accessible pair exists.
+        Assert.Null(BestAvailable.Pick(hall.Layout, await store.SnapshotAsync(hall.PerformanceId, default), new(2, null, true)));
+    }
+
+    [Fact]
+    public async Task Pool_seats_are_outside_public_sale_until_released()
+    {
+        var (store, hall) = await ReadyAsync();
+        var buyer = Guid.NewGuid();
+        var held = Placed(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]]), default));
+
+        Assert.IsType<BlockOutcome.SeatsTaken>(await store.BlockAsync(hall.PerformanceId, InventoryPool.BoxOffice, [hall.A[0].Id, hall.A[1].Id], default));
+        Assert.IsType<BlockOutcome.Blocked>(await store.BlockAsync(hall.PerformanceId, InventoryPool.BoxOffice, [hall.A[1].Id, hall.A[2].Id], default));
+        Assert.IsType<BlockOutcome.SeatsTaken>(await store.BlockAsync(hall.PerformanceId, InventoryPool.Artist, [hall.A[2].Id], default));
+
+        var refused = Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[2], hall.A[3]]), default));
+        Assert.Equal([hall.A[2].Id], refused.SeatIds);
+        var claims = await store.SnapshotAsync(hall.PerformanceId, default);
+        Assert.Equal(InventoryPool.BoxOffice, claims.PoolSeats[hall.A[1].Id]);
+        Assert.Contains(held.SeatIds[0], claims.HeldSeats);
+
+        // Releasing into the wrong pool changes nothing; the right one frees the seat for buyers.
+        await store.UnblockAsync(hall.PerformanceId, InventoryPool.Artist, [hall.A[2].Id], default);
+        Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[2]]), default));
+        await store.UnblockAsync(hall.PerformanceId, InventoryPool.BoxOffice, [hall.A[2].Id], default);
+        Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[2]]), default));
+    }
+
+    [Fact]
+    public async Task Pools_recorded_in_the_database_are_loaded_with_the_performance()
+    {
+        var store = CreateStore();
+        var hall = new Hall();
+        await store.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool> { [hall.A[0].Id] = InventoryPool.Accessibility }, default);
+        // A second load (another instance, or a stale cache) does not undo what happened since.
+        await store.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool>(), default);
+
+        Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
+        Assert.Equal(InventoryPool.Accessibility, (await store.SnapshotAsync(hall.PerformanceId, default)).PoolSeats[hall.A[0].Id]);
+    }
+
+    [Fact]
+    public async Task A_performance_the_store_never_loaded_asks_to_be_loaded()
+    {
+        var store = CreateStore();
+        var hall = new Hall();
+        await Assert.ThrowsAsync<PerformanceNotLoadedException>(() => store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
+        await Assert.ThrowsAsync<PerformanceNotLoadedException>(() => store.SnapshotAsync(hall.PerformanceId, default));
+    }
+}
+
+public sealed class InProcessHoldStoreTests : HoldStoreContract
+{
+    internal override IHoldStore CreateStore() => new InProcessHoldStore(Clock);
+}
+
+public sealed class RedisHoldStoreTests : HoldStoreContract
+{
+    static readonly Lazy<ConnectionMultiplexer> Redis = new(() => ConnectionMultiplexer.Connect(TestServers.Redis));
+
+    internal override IHoldStore CreateStore() => new RedisHoldStore(Redis.Value, Clock);
+}
