@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Encore.BuildingBlocks.Email;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -136,6 +137,19 @@ public sealed class EncoreSite : IAsyncLifetime
         return (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 1))!.Single();
     }
 
+    /// <summary>The code in the newest step-up mail to the account (development mailbox).</summary>
+    public string LatestStepUpCode(string email) =>
+        Regex.Match(Services.GetRequiredService<DevelopmentMailbox>().Newest()
+            .First(m => m.Message.To == email && m.Message.Subject.StartsWith("Your Encore sign-in code", StringComparison.Ordinal)).Message.Subject, "[0-9]{6}").Value;
+
+    /// <summary>On the step-up page after a sign-in from a new browser: enters the emailed code.</summary>
+    public async Task CompleteStepUpAsync(IPage page, string email)
+    {
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/step-up");
+        await page.Locator("#code").FillAsync(LatestStepUpCode(email));
+        await page.Locator("main form button[type=submit]").First.ClickAsync();
+    }
+
     /// <summary>
     /// A concrete address for every page route the visitor can reach, found by following the
     /// site's own links from the pages without parameters (so ids come from the demo data).
@@ -186,6 +200,8 @@ public sealed class EncoreSite : IAsyncLifetime
             builder.UseSetting("Encore:Storage", "Sqlite");
             builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={databasePath}");
             builder.UseSetting("Encore:Demo:Seed", "on");
+            // Every browser test signs in from 127.0.0.1: the per-address throttle would add up all their failures.
+            builder.UseSetting("Encore:Identity:Throttle:Address:FreeFailures", "1000");
             builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         }
     }

@@ -69,11 +69,19 @@ internal static class EncoreDefaults
             health.AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         services.AddSingleton<IConfigureOptions<HealthCheckServiceOptions>, ModuleDatabaseHealthChecks>();
 
+        // X-Forwarded-For decides the client address that login throttling and rate limits key on,
+        // so it is believed only from the load balancers named in Encore:TrustedProxies (addresses or
+        // CIDR networks) besides loopback; from anyone else a client could pick its own address.
+        var trustedProxies = builder.Configuration.GetSection("Encore:TrustedProxies").Get<string[]>() ?? [];
         services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            o.KnownIPNetworks.Clear();
-            o.KnownProxies.Clear();
+            foreach (var proxy in trustedProxies)
+            {
+                if (System.Net.IPNetwork.TryParse(proxy, out var network)) o.KnownIPNetworks.Add(network);
+                else if (System.Net.IPAddress.TryParse(proxy, out var address)) o.KnownProxies.Add(address);
+                else throw new InvalidOperationException($"Encore:TrustedProxies: '{proxy}' is neither an IP address nor a CIDR network.");
+            }
         });
         return builder;
     }

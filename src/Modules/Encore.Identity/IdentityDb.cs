@@ -1,5 +1,6 @@
 using Encore.BuildingBlocks.Outbox;
 using Encore.BuildingBlocks.Persistence;
+using Encore.Identity.Sessions;
 using Encore.Identity.Mfa;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -19,6 +20,9 @@ internal class IdentityDb(DbContextOptions options)
 
     // The OIDC server's signing and encryption keys, shared by every instance (Oidc/OidcKeyRing.cs).
     public DbSet<Oidc.OidcKey> OidcKeys => Set<Oidc.OidcKey>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<KnownDevice> KnownDevices => Set<KnownDevice>();
+    public DbSet<KnownCountry> KnownCountries => Set<KnownCountry>();
     internal DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -27,6 +31,29 @@ internal class IdentityDb(DbContextOptions options)
         builder.Entity<EncoreUser>(u =>
         {
             u.Property(x => x.DisplayName).HasMaxLength(100);
+        });
+        builder.Entity<UserSession>(s =>
+        {
+            s.HasKey(x => x.Id);
+            s.HasIndex(x => new { x.UserId, x.LastSeenAt });
+            s.HasOne<EncoreUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            s.Property(x => x.UserAgent).HasMaxLength(512);
+            s.Property(x => x.Country).HasMaxLength(2);
+            s.Property(x => x.DeviceSignalHash).HasMaxLength(64);
+            s.Property(x => x.StepUpCodeHash).HasMaxLength(64);
+            s.Property(x => x.StepUp).HasConversion<string>().HasMaxLength(20);
+        });
+        builder.Entity<KnownDevice>(d =>
+        {
+            d.HasKey(x => new { x.UserId, x.DeviceId });
+            d.HasOne<EncoreUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            d.Property(x => x.UserAgent).HasMaxLength(512);
+        });
+        builder.Entity<KnownCountry>(c =>
+        {
+            c.HasKey(x => new { x.UserId, x.Country });
+            c.HasOne<EncoreUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            c.Property(x => x.Country).HasMaxLength(2);
         });
         builder.Entity<AuthenticatorStep>(s =>
         {

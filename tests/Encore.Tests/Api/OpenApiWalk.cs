@@ -83,6 +83,12 @@ internal sealed partial class OpenApiWalk
     public WalkRequest Plausible(ApiOperation op) =>
         new(op, "plausible", Url(op, PlausibleValue), op.HasBody ? Json(SampleBody(op)) : null);
 
+    /// <summary>A plausible request whose path parameters are given by name (real ids of someone's resources).</summary>
+    public WalkRequest WithPathValues(ApiOperation op, IReadOnlyDictionary<string, string> values, JsonNode? body = null) =>
+        new(op, "owned by someone else",
+            Url(op, p => p.In == "path" && values.TryGetValue(p.Name, out var v) ? v : PlausibleValue(p)),
+            op.HasBody ? Json(body ?? SampleBody(op)) : null);
+
     /// <summary>Requests that a well-behaved API answers with a 4xx problem (or, where harmless, a 2xx).</summary>
     public IEnumerable<WalkRequest> BadRequests(ApiOperation op)
     {

@@ -127,6 +127,29 @@ public sealed class MultiFactorTests
         Assert.Equal("/account/two-factor?required=true&returnUrl=%2Forganizer", response.Headers.Location?.OriginalString);
     }
 
+    [Fact]
+    public async Task A_cookie_session_keeps_its_second_factor_through_the_periodic_stamp_check()
+    {
+        await using var app = EncoreAppFactory.Sqlite();
+        var email = await NewAccountAsync(app, Roles.Organizer);
+        await app.EnableAuthenticatorAsync(email);
+        var code = await app.NewRecoveryCodeAsync(email);
+        // The check runs every 30 minutes in production; here on every request.
+        await using var checking = app.WithWebHostBuilder(b => b.ConfigureServices(s =>
+            s.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero)));
+        var client = checking.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var login = await client.PostAsJsonAsync("/api/identity/login?useCookies=true", new { email, password = Password, twoFactorRecoveryCode = code });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+
+        for (var visit = 0; visit < 2; visit++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/organizer");
+            request.Headers.Accept.ParseAdd("text/html");
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
     static async Task<string> NewAccountAsync(EncoreAppFactory app, string role)
     {
         var email = $"{role}-{Guid.NewGuid():N}@example.org";

@@ -1,6 +1,7 @@
 using Encore.BuildingBlocks.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,9 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
     public string ConnectionString { get; }
     readonly bool seedDemo;
     readonly Dictionary<string, string?> settings = [];
+    readonly List<Action<IServiceCollection>> serviceOverrides = [];
+    // Redis is shared by every test: each app gets its own throttle keys unless it is another instance of one.
+    string throttleKeyPrefix = $"test-{Guid.NewGuid():N}:";
 
     EncoreAppFactory(StorageProvider provider, string connectionString, bool seedDemo)
     {
@@ -41,6 +45,22 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
     public static EncoreAppFactory For(StorageProvider provider, bool seedDemo = false) =>
         provider == StorageProvider.Postgres ? Postgres(seedDemo) : Sqlite(seedDemo);
 
+    /// <summary>A second instance of the app on the same database (and Redis), as in a scaled deployment.</summary>
+    public EncoreAppFactory AnotherInstance()
+    {
+        var other = new EncoreAppFactory(Provider, ConnectionString, seedDemo: false) { throttleKeyPrefix = throttleKeyPrefix };
+        foreach (var (key, value) in settings) other.settings[key] = value;
+        other.serviceOverrides.AddRange(serviceOverrides);
+        return other;
+    }
+
+    /// <summary>Replaces services (a fake clock, say) after the app registered its own.</summary>
+    public EncoreAppFactory WithServices(Action<IServiceCollection> configure)
+    {
+        serviceOverrides.Add(configure);
+        return this;
+    }
+
     /// <summary>Extra configuration, applied before the app builds.</summary>
     public EncoreAppFactory With(string key, string? value)
     {
@@ -55,8 +75,10 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
         builder.UseSetting(Provider == StorageProvider.Postgres ? "ConnectionStrings:Postgres" : "ConnectionStrings:Sqlite", ConnectionString);
         if (Provider == StorageProvider.Postgres) builder.UseSetting("ConnectionStrings:Redis", TestServers.Redis);
         builder.UseSetting("Encore:Demo:Seed", seedDemo ? "on" : "off");
+        builder.UseSetting("Encore:Identity:Throttle:KeyPrefix", throttleKeyPrefix);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services => serviceOverrides.ForEach(configure => configure(services)));
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();

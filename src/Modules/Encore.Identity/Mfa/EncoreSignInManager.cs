@@ -22,7 +22,8 @@ public sealed class EncoreSignInManager(
     IUserConfirmation<EncoreUser> confirmation)
     : SignInManager<EncoreUser>(users, contextAccessor, claimsFactory, options, logger, schemes, confirmation)
 {
-    IReadOnlyList<Claim> refreshedMethods = [];
+    // The methods of the principal whose stamp was just validated, for the principal rebuilt from it.
+    (Guid UserId, IReadOnlyList<Claim> Methods)? refreshed;
 
     /// <summary>Two-factor is on when the account turned it on and has a factor to ask for: an authenticator app or a passkey.</summary>
     public override async Task<bool> IsTwoFactorEnabledAsync(EncoreUser user) =>
@@ -106,25 +107,27 @@ public sealed class EncoreSignInManager(
     }
 
     /// <summary>
-    /// The bearer refresh endpoint validates the old ticket's stamp, then builds a fresh principal
-    /// from the user alone, which would drop how the session was authenticated and with it the
-    /// organizer's access. The methods of the ticket just validated are carried over.
+    /// The bearer refresh endpoint and the cookie's periodic stamp check validate the old
+    /// principal's stamp, then build a fresh principal from the user alone, which would drop how
+    /// the session was authenticated and with it the organizer's access. The methods of the
+    /// principal just validated are carried over.
     /// </summary>
     public override async Task<EncoreUser?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
     {
         var user = await base.ValidateSecurityStampAsync(principal);
-        refreshedMethods = user is null || principal is null ? [] : principal.FindAll(AuthenticationMethods.ClaimType).ToList();
+        refreshed = user is null || principal is null ? null : (user.Id, principal.FindAll(AuthenticationMethods.ClaimType).ToList());
         return user;
     }
 
     public override async Task<ClaimsPrincipal> CreateUserPrincipalAsync(EncoreUser user)
     {
         var principal = await base.CreateUserPrincipalAsync(user);
-        if (refreshedMethods.Count > 0 && principal.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == AuthenticationMethods.ClaimType))
+        if (refreshed is { } previous && previous.UserId == user.Id && principal.Identity is ClaimsIdentity identity
+            && !identity.HasClaim(c => c.Type == AuthenticationMethods.ClaimType))
         {
-            foreach (var method in refreshedMethods) identity.AddClaim(new Claim(method.Type, method.Value));
+            foreach (var method in previous.Methods) identity.AddClaim(new Claim(method.Type, method.Value));
         }
-        refreshedMethods = [];
+        refreshed = null;
         return principal;
     }
 }
