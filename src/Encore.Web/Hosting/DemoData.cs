@@ -22,6 +22,11 @@ internal static class DemoData
         var accounts = await scope.ServiceProvider.GetRequiredService<IdentityDemoData>().EnsureDemoAccountsAsync(password, authenticatorKey);
         var organizer = accounts.Single(a => a.Role == Encore.Contracts.Identity.Roles.Organizer);
         await scope.ServiceProvider.GetRequiredService<CatalogDemoData>().EnsureAsync(organizer.Id);
+        // The scanner's secret is never in the repository: configured, or a fresh one printed below.
+        var scannerSecret = app.Configuration["Encore:Demo:ScannerClientSecret"];
+        var generatedSecret = string.IsNullOrEmpty(scannerSecret);
+        if (generatedSecret) scannerSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        await scope.ServiceProvider.GetRequiredService<Encore.Identity.Oidc.OidcDemoClients>().EnsureAsync(scannerSecret!);
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
@@ -32,6 +37,8 @@ internal static class DemoData
             foreach (var account in accounts) Console.WriteLine($"  {account.Role,-10} {account.Email}{(account.SecondFactor ? "  (second factor: authenticator)" : "")}");
             Console.WriteLine($"Authenticator key of the accounts that need a second factor: {authenticatorKey}");
             Console.WriteLine("  (add it to an authenticator app by hand, or run: oathtool --totp -b " + authenticatorKey + ")");
+            Console.WriteLine($"OIDC clients: {Encore.Identity.Oidc.OidcDemoClients.AppClientId} (public, PKCE, http://127.0.0.1:<any port>/callback), " +
+                $"{Encore.Identity.Oidc.OidcDemoClients.ScannerClientId} (client credentials{(generatedSecret ? $", secret for this run: {scannerSecret}" : ", secret from Encore:Demo:ScannerClientSecret")})");
             Console.WriteLine();
         });
         if (force)

@@ -21,6 +21,8 @@ internal class IdentityDb(DbContextOptions options)
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<KnownDevice> KnownDevices => Set<KnownDevice>();
     public DbSet<KnownCountry> KnownCountries => Set<KnownCountry>();
+    // The OIDC server's signing and encryption keys, shared by every instance (Oidc/OidcKeyRing.cs).
+    public DbSet<Oidc.OidcKey> OidcKeys => Set<Oidc.OidcKey>();
     internal DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -60,6 +62,9 @@ internal class IdentityDb(DbContextOptions options)
             s.HasOne<EncoreUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.AddOutboxAndInbox();
+        // OpenIddict's applications, authorizations, scopes and tokens, keyed like our users.
+        builder.UseOpenIddict<Guid>();
+        Oidc.OidcKey.Configure(builder);
         builder.UseModuleSchema(Database, Schema);
     }
 

@@ -4,6 +4,7 @@ using Encore.Contracts.Identity;
 using Encore.Identity.Passwords;
 using Encore.Identity.Sessions;
 using Encore.Identity.Throttling;
+using Encore.Identity.Oidc;
 using Encore.Identity.Mfa;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -36,8 +37,9 @@ public static class IdentityModule
                 o.DefaultChallengeScheme = PagesOrApiScheme;
             })
             .AddPolicyScheme(PagesOrApiScheme, "Cookie or bearer", o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? IdentityConstants.BearerScheme
+                http.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    // A JWT comes from our OIDC server; the opaque kind from /api/identity/login.
+                    ? OidcServer.IsJwt(header["Bearer ".Length..].Trim()) ? OidcServer.ValidationScheme : IdentityConstants.BearerScheme
                     : IdentityConstants.ApplicationScheme)
             .AddBearerToken(IdentityConstants.BearerScheme)
             .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
@@ -131,6 +133,9 @@ public static class IdentityModule
         services.TryAddScoped<IStepUpPolicy, DeviceAndCountryStepUpPolicy>();
         services.AddScoped<UserSessions>();
         services.AddScoped<IdentityDemoData>();
+        services.AddScoped<OidcDemoClients>();
+        services.AddOidcServer(configuration);
+        services.AddExternalLogin(new AuthenticationBuilder(services), configuration);
         services.AddScoped<AuthenticatorEnrolment>();
         services.AddScoped<PasskeySecondFactor>();
         services.AddScoped<IAuthorizationHandler, MultiFactorHandler>();
@@ -163,6 +168,8 @@ public static class IdentityModule
         });
         api.MapGet("/me", Me).RequireAuthorization(Policies.SignedIn);
         api.MapPost("/logout", Logout).RequireAuthorization(Policies.SignedIn);
+        endpoints.MapOidcServer();
+        endpoints.MapExternalLogin();
         endpoints.MapPasskeyEndpoints();
         return endpoints;
     }
