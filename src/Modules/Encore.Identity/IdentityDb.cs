@@ -18,11 +18,11 @@ internal class IdentityDb(DbContextOptions options)
     // Several instances must read each other's auth cookies and antiforgery tokens.
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    // The OIDC server's signing and encryption keys, shared by every instance (Oidc/OidcKeyRing.cs).
-    public DbSet<Oidc.OidcKey> OidcKeys => Set<Oidc.OidcKey>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<KnownDevice> KnownDevices => Set<KnownDevice>();
     public DbSet<KnownCountry> KnownCountries => Set<KnownCountry>();
+    // The OIDC server's signing and encryption keys, shared by every instance (Oidc/OidcKeyRing.cs).
+    public DbSet<Oidc.OidcKey> OidcKeys => Set<Oidc.OidcKey>();
     internal DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();
 
     protected override void OnModelCreating(ModelBuilder builder)

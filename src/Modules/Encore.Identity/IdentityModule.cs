@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using Encore.BuildingBlocks.Persistence;
 using Encore.Contracts.Identity;
-using Encore.Identity.Oidc;
 using Encore.Identity.Passwords;
 using Encore.Identity.Sessions;
 using Encore.Identity.Throttling;
+using Encore.Identity.Oidc;
 using Encore.Identity.Mfa;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;

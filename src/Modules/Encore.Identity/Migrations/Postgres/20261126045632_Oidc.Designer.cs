@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Encore.Identity.Migrations.Postgres
 {
     [DbContext(typeof(PostgresIdentityDb))]
-    [Migration("20261126045643_Oidc")]
+    [Migration("20261126045632_Oidc")]
     partial class Oidc
     {
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Encore.Identity.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteIdentityDb))]
-    [Migration("20261126045635_Oidc")]
+    [Migration("20261126045624_Oidc")]
     partial class Oidc
     {
         /// <inheritdoc />
