@@ -129,6 +129,7 @@ public static class IdentityModule
         services.AddOptions<StepUpOptions>().BindConfiguration(StepUpOptions.Section);
         services.AddOptions<CountryOptions>().BindConfiguration(CountryOptions.Section);
         services.AddSingleton<DeviceCookie>();
+        services.AddSingleton<Encore.Contracts.FlashSale.IDeviceContext, DeviceContext>();
         services.TryAddSingleton<ICountryLookup, HeaderCountryLookup>();
         services.TryAddScoped<IStepUpPolicy, DeviceAndCountryStepUpPolicy>();
         services.AddScoped<UserSessions>();

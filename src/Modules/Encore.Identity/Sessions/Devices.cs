@@ -112,3 +112,11 @@ internal static class UserAgents
         return os is null ? browser : $"{browser} on {os}";
     }
 }
+
+/// <summary>The device cookie, as other modules see it.</summary>
+internal sealed class DeviceContext(DeviceCookie cookie, TimeProvider clock) : Encore.Contracts.FlashSale.IDeviceContext
+{
+    public Guid? DeviceId(HttpContext http) => cookie.Read(http);
+
+    public Guid EnsureDeviceId(HttpContext http) => cookie.Ensure(http, clock);
+}
