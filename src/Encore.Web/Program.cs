@@ -2,6 +2,7 @@ using Encore.Catalog;
 using Encore.Identity;
 using Encore.Inventory;
 using Encore.Web.Components;
+using Encore.Web.Gateway;
 using Encore.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,7 @@ app.UseEncoreDefaults();
 app.MapIdentityModule();
 app.MapCatalog();
 app.MapInventory();
+app.MapGateway();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Encore.Web.Gateway;
 using StackExchange.Redis;
 
 namespace Encore.Web.Hosting;
@@ -63,6 +64,7 @@ internal static class EncoreDefaults
         services.AddEmail(builder.Configuration);
         services.AddRedisWhenConfigured(storage);
         services.AddOutboxRelay();
+        services.AddGateway(builder.Configuration, storage);
 
         var health = services.AddHealthChecks();
         if (storage.RedisConnectionString is not null)
@@ -114,6 +116,7 @@ internal static class EncoreDefaults
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseGateway();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
