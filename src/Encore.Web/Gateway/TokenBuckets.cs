@@ -38,7 +38,7 @@ internal sealed class InProcessTokenBuckets(TimeProvider clock) : ITokenBuckets
             {
                 var (key, rule) = requested[i];
                 tokens[i] = buckets.TryGetValue(key, out var b) ? Refill(b.Tokens, b.At, now, rule) : rule.Capacity;
-                if (tokens[i] < 1) waitMs = Math.Max(waitMs, (long)Math.Ceiling((1 - tokens[i]) / rule.RefillPerMillisecond));
+                if (tokens[i] < 1) waitMs = Math.Max(waitMs, (long)Math.Ceiling((1 - tokens[i]) / rule.RefillPerMillisecond - 1e-6));
             }
             if (waitMs > 0) return ValueTask.FromResult(TimeSpan.FromMilliseconds(waitMs));
             if (buckets.Count > SweepAbove) Sweep(now, requested);
@@ -77,6 +77,7 @@ internal sealed class RedisTokenBuckets(IConnectionMultiplexer redis, TimeProvid
         local now = tonumber(ARGV[1])
         local tokens = {}
         local wait = 0
+        -- (The 1e-6 keeps float rounding from adding a whole millisecond to a wait.)
         for i = 1, #KEYS do
           local cap = tonumber(ARGV[i * 2])
           local rate = tonumber(ARGV[i * 2 + 1])
@@ -86,7 +87,7 @@ internal sealed class RedisTokenBuckets(IConnectionMultiplexer redis, TimeProvid
           if now > ts then t = math.min(cap, t + (now - ts) * rate) end
           tokens[i] = t
           if t < 1 then
-            local w = math.ceil((1 - t) / rate)
+            local w = math.ceil((1 - t) / rate - 1e-6)
             if w > wait then wait = w end
           end
         end

@@ -38,7 +38,7 @@ public sealed class RateLimitHttpTests
     [InlineData(StorageProvider.Postgres)]
     public async Task An_account_spends_its_own_budget_and_no_one_elses(StorageProvider provider)
     {
-        await using var app = Limited(EncoreAppFactory.For(provider, seedDemo: false), account: 3);
+        await using var app = Limited(EncoreAppFactory.For(provider, seedDemo: true), account: 3);
         var buyer = await app.NewBuyerAsync();
         var other = await app.NewBuyerAsync();
 
@@ -67,7 +67,7 @@ public sealed class RateLimitHttpTests
     [Fact]
     public async Task One_browser_switching_accounts_meets_its_device_budget()
     {
-        await using var app = Limited(EncoreAppFactory.Sqlite(), device: 4);
+        await using var app = Limited(EncoreAppFactory.Sqlite(seedDemo: true), device: 4);
         var accounts = new List<HttpClient>();
         for (var i = 0; i < 3; i++) accounts.Add(await app.NewBuyerAsync());
         var browser = app.CreateClient();
@@ -88,7 +88,7 @@ public sealed class RateLimitHttpTests
     [Fact]
     public async Task Many_accounts_from_one_address_meet_its_budget_and_IPv6_counts_per_64()
     {
-        await using var app = Limited(EncoreAppFactory.Sqlite().WithClientAddresses(), address: 4);
+        await using var app = Limited(EncoreAppFactory.Sqlite(seedDemo: true).WithClientAddresses(), address: 4);
         var clients = new List<HttpClient>();
         for (var i = 0; i < 5; i++) clients.Add(await app.NewBuyerAsync());
 
