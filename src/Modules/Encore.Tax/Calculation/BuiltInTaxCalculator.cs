@@ -8,7 +8,8 @@ namespace Encore.Tax.Calculation;
 /// Tax from the built-in tables, offline. Place of supply: admission to an event, and the fees
 /// that go with it, are taxed where the event takes place (EU VAT Directive arts. 53 and 54(1);
 /// US states source admissions to the venue). Virtual attendance sold to consumers is taxed where
-/// the buyer lives (art. 54(2)(b) as amended by Directive (EU) 2022/542, from 1 January 2025).
+/// the buyer lives (art. 54(2)(b) as amended by Directive (EU) 2022/542, from 1 January 2025),
+/// at that country's standard rate.
 /// </summary>
 internal sealed class BuiltInTaxCalculator(JurisdictionTable table) : ITaxCalculator
 {
@@ -20,7 +21,8 @@ internal sealed class BuiltInTaxCalculator(JurisdictionTable table) : ITaxCalcul
         var inclusive = request.PricesIncludeTax ?? jurisdiction.PricesIncludeTax;
         var lines = request.Lines.Select(line =>
         {
-            var rate = jurisdiction.RateFor(line.Kind);
+            // A stream is an electronically supplied service, not admission to a venue: the standard rate.
+            var rate = request.Attendance == Attendance.Virtual ? jurisdiction.StandardPpm : jurisdiction.RateFor(line.Kind);
             var (net, tax, gross) = inclusive ? TaxMath.FromGross(line.Amount, rate) : TaxMath.FromNet(line.Amount, rate);
             return new TaxLine(line.Reference, line.Kind, jurisdiction.Code, jurisdiction.TaxName, rate, net, tax, gross);
         }).ToList();
