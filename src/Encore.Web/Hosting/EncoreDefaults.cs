@@ -1,5 +1,6 @@
 using Encore.BuildingBlocks.Email;
 using Encore.BuildingBlocks.Http;
+using Encore.BuildingBlocks.Live;
 using Encore.BuildingBlocks.Outbox;
 using Encore.BuildingBlocks.Persistence;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -62,6 +63,7 @@ internal static class EncoreDefaults
 
         services.AddEmail(builder.Configuration);
         services.AddRedisWhenConfigured(storage);
+        services.AddLiveBroadcast(storage);
         services.AddOutboxRelay();
 
         var health = services.AddHealthChecks();
