@@ -152,6 +152,20 @@ public sealed class HoldJourneyTests(EncoreSite site)
         Assert.Equal("", await Axe.ViolationsAsync(page));
     }
 
+    [Theory]
+    [InlineData(Theatre)]
+    [InlineData(Presale)]
+    [InlineData(Club)]
+    public async Task The_ticket_choices_fit_a_320_pixel_screen(string path)
+    {
+        await using var context = await site.NewContextAsync("buyer", width: 320, height: 640);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(path + "?section=STALLS");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+            "the page scrolls sideways at 320 px");
+        Assert.Equal("", await Axe.ViolationsAsync(page));
+    }
+
     static async Task<string> HoldBestAsync(IPage page, string eventPath)
     {
         await page.GotoAsync(eventPath);
