@@ -41,7 +41,7 @@ internal static class PlaceHold
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-    static async Task<Results<Created<HoldView>, ValidationProblem, ProblemHttpResult>> Handle(
+    internal static async Task<Results<Created<HoldView>, ValidationProblem, ProblemHttpResult>> Handle(
         Guid performanceId, PlaceHoldRequest request, ClaimsPrincipal user, HoldService holds, TimeProvider clock,
         HttpContext http, CancellationToken ct)
     {
