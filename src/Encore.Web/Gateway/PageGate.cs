@@ -25,14 +25,18 @@ internal sealed class PageGate(RateLimitBuckets limits)
 
     static GateRefusal Refuse(HttpContext http, GateRefusal refusal)
     {
-        if (!http.Response.HasStarted)
-        {
-            http.Response.StatusCode = refusal.Status;
-            if (refusal.RetryAfterSeconds is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        }
-        // The page shows the refusal in its form; the site's status page must not replace the page.
-        if (http.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+        Answer(http, refusal.Status);
+        if (refusal.RetryAfterSeconds is { } seconds && !http.Response.HasStarted)
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return refusal;
+    }
+
+    /// <summary>Gives a page's answer the status an API client would get, while the page still renders itself.</summary>
+    public static void Answer(HttpContext http, int status)
+    {
+        if (!http.Response.HasStarted) http.Response.StatusCode = status;
+        // The page shows the problem in its form; the site's status page must not replace the page.
+        if (http.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
     }
 
     /// <summary>What a person reads on the page: the API's wording names endpoints and headers.</summary>
