@@ -1,6 +1,7 @@
 using Encore.Catalog;
 using Encore.Identity;
 using Encore.Inventory;
+using Encore.WaitingRoom;
 using Encore.Web.Components;
 using Encore.Web.Hosting;
 
@@ -10,6 +11,7 @@ builder.AddEncoreDefaults();
 builder.Services.AddIdentityModule(builder.Configuration);
 builder.Services.AddCatalog(builder.Configuration);
 builder.Services.AddInventory(builder.Configuration);
+builder.Services.AddWaitingRoom(builder.Configuration);
 builder.Services.AddRazorComponents();
 
 var app = builder.Build();
@@ -25,9 +27,12 @@ if (args.Contains("seed-demo"))
 await app.SeedDemoDataAsync(force: false);
 
 app.UseEncoreDefaults();
+// The waiting room's live line (SSE is the fallback where WebSockets do not get through).
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
 app.MapIdentityModule();
 app.MapCatalog();
 app.MapInventory();
+app.MapWaitingRoom();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 

@@ -2,11 +2,13 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Encore.Contracts.FlashSale;
 using Encore.Inventory.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Inventory.Holds;
 
@@ -32,6 +34,7 @@ internal static class PlaceHold
             .WithSummary("Hold seats or standing places for a few minutes while checking out")
             .WithDescription("Send exactly one of: seatIds; bestAvailable {quantity, maxPriceMinor, accessible}; section with quantity. " +
                 "All or nothing. A lost race or a buyer over the ticket limit answers 409 at once. Honours Idempotency-Key.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -48,6 +51,11 @@ internal static class PlaceHold
 
         if (await holds.LayoutAsync(performanceId, ct) is not { } layout)
             return InventoryProblems.NotFound($"No performance {performanceId} on sale.");
+        // A queued on-sale lets in only those the waiting room admitted (the module is optional: no gate, no queue).
+        if (http.RequestServices.GetService<IAdmissionGate>() is { } gate
+            && await gate.CheckAsync(performanceId, user, http, ct) is AdmissionDecision.Refused refused)
+            return TypedResults.Problem(title: "Admission required", detail: refused.Detail, statusCode: StatusCodes.Status403Forbidden,
+                extensions: new Dictionary<string, object?> { ["queueUrl"] = refused.QueueUrl });
         if (Spec(request, layout, out var errors) is not { } spec) return TypedResults.ValidationProblem(errors);
         if (layout.NotOnSale(clock.GetUtcNow()) is { } closed) return InventoryProblems.Conflict(closed.Title, closed.Detail);
 
