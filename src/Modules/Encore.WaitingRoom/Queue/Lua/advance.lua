@@ -49,7 +49,8 @@ if mode ~= 'capacity' then credit = credit - admitted end
 redis.call('HSET', K_META, 'serving', serving, 'credit', tostring(credit), 'last_ms', now)
 redis.call('HINCRBY', K_META, 'admitted', admitted)
 redis.call('HINCRBY', K_META, 'expired', skipped)
-redis.call('HINCRBY', K_META, 'waiting', -passed)
+-- (0 - passed, not -passed: Lua's -0 reaches Redis as "-0", which is no integer)
+redis.call('HINCRBY', K_META, 'waiting', 0 - passed)
 if admitted > 0 then
   local ttl = redis.call('TTL', K_META)
   if ttl > 0 then redis.call('EXPIRE', K_ACTIVE, ttl) end
