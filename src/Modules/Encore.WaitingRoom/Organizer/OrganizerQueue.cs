@@ -63,6 +63,8 @@ internal static class OrganizerQueue
         ICatalogInventorySource catalog, IQueueStore store, TimeProvider clock, CancellationToken ct)
     {
         if (Validate(request) is { } errors) return TypedResults.ValidationProblem(errors);
+        // Milliseconds, as every store keeps them (PostgreSQL has microseconds, the queue stores milliseconds).
+        request = request with { StartsAt = Millis(request.StartsAt), PreQueueOpensAt = Millis(request.PreQueueOpensAt), ClosesAt = Millis(request.ClosesAt) };
         if (!await OwnsAsync(eventId, user, directory, catalog, ct)) return NotFound(eventId);
         var organizerId = (await directory.OrganizerOfAsync(eventId, ct))!.Value;
         var now = clock.GetUtcNow();
@@ -113,6 +115,9 @@ internal static class OrganizerQueue
             s.MaxQueueSize, s.CheckInSeconds, Buyers.PublicQueue.Phase(s, now), FairDraw.Commitment(s.Seed), QueueService.QueueUrl(eventId),
             new QueueStats(c.Ordered, c.PreQueue, c.Serving, c.Waiting, c.Active, c.AdmittedTotal, c.ExpiredTotal));
     }
+
+    static DateTimeOffset? Millis(DateTimeOffset? at) =>
+        at is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds()) : null;
 
     static void Apply(QueueSettings settings, QueueSettingsRequest request, DateTimeOffset now)
     {
