@@ -62,10 +62,11 @@ internal static class OrganizerQueue
         Guid eventId, QueueSettingsRequest request, ClaimsPrincipal user, WaitingRoomDbContext db, QueueDirectory directory,
         ICatalogInventorySource catalog, IQueueStore store, TimeProvider clock, CancellationToken ct)
     {
+        // Ownership first: someone else's event is 404 whatever the body says.
+        if (!await OwnsAsync(eventId, user, directory, catalog, ct)) return NotFound(eventId);
         if (Validate(request) is { } errors) return TypedResults.ValidationProblem(errors);
         // Milliseconds, as every store keeps them (PostgreSQL has microseconds, the queue stores milliseconds).
         request = request with { StartsAt = Millis(request.StartsAt), PreQueueOpensAt = Millis(request.PreQueueOpensAt), ClosesAt = Millis(request.ClosesAt) };
-        if (!await OwnsAsync(eventId, user, directory, catalog, ct)) return NotFound(eventId);
         var organizerId = (await directory.OrganizerOfAsync(eventId, ct))!.Value;
         var now = clock.GetUtcNow();
 
