@@ -24,6 +24,8 @@ public static partial class PageRoutes
     public static readonly IReadOnlyDictionary<string, string> UnlinkedSamples = new Dictionary<string, string>
     {
         ["/error/{StatusCode:int}"] = "/error/500",
+        // A hold that has ended (or never existed): the live hold is checked by HoldJourneyTests.
+        ["/holds/{HoldId:guid}"] = "/holds/00000000-0000-0000-0000-000000000001",
     };
 
     public static IReadOnlyList<PageRoute> All() =>

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Encore.Web.Gateway;
 using StackExchange.Redis;
 
 namespace Encore.Web.Hosting;
@@ -65,6 +66,7 @@ internal static class EncoreDefaults
         services.AddRedisWhenConfigured(storage);
         services.AddLiveBroadcast(storage);
         services.AddOutboxRelay();
+        services.AddGateway(builder.Configuration, storage);
 
         var health = services.AddHealthChecks();
         if (storage.RedisConnectionString is not null)
@@ -116,6 +118,7 @@ internal static class EncoreDefaults
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseGateway();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

@@ -1,9 +1,11 @@
 using Encore.BuildingBlocks.Persistence;
 using Encore.Contracts;
 using Encore.Contracts.Catalog;
+using Encore.Contracts.FlashSale;
 using Encore.Contracts.Identity;
 using Encore.Inventory.Availability;
 using Encore.Inventory.Holds;
+using Encore.Inventory.Live;
 using Encore.Inventory.Pools;
 using Encore.Inventory.Sync;
 using Microsoft.AspNetCore.Builder;
@@ -17,6 +19,8 @@ namespace Encore.Inventory;
 
 public static class InventoryModule
 {
+    const string HoldStoreBackend = "backend";
+
     public static IServiceCollection AddInventory(this IServiceCollection services, IConfiguration configuration)
     {
         var options = InventoryOptions.From(configuration);
@@ -27,9 +31,13 @@ public static class InventoryModule
         // Redis when the instance is scaled (several instances must see one set of holds); in memory when embedded.
         var redis = options.HoldStore == "Redis" || (options.HoldStore is null && storage.RedisConnectionString is not null);
         if (redis)
-            services.AddSingleton<IHoldStore>(sp => new RedisHoldStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddKeyedSingleton<IHoldStore>(HoldStoreBackend, (sp, _) => new RedisHoldStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
         else
-            services.AddSingleton<IHoldStore, InProcessHoldStore>();
+            services.AddKeyedSingleton<IHoldStore>(HoldStoreBackend, (sp, _) => new InProcessHoldStore(sp.GetRequiredService<TimeProvider>()));
+        // The app sees the store through the live feed, which publishes what each change did.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AvailabilityFeed>(sp, sp.GetRequiredKeyedService<IHoldStore>(HoldStoreBackend)));
+        services.AddSingleton<IHoldStore>(sp => new LiveHoldStore(sp.GetRequiredKeyedService<IHoldStore>(HoldStoreBackend), sp.GetRequiredService<AvailabilityFeed>()));
+        services.AddHostedService<AvailabilityFeedService>();
 
         services.AddHostedService<HoldStoreWarmup>();
         services.AddSingleton<LayoutCache>();
@@ -45,9 +53,12 @@ public static class InventoryModule
     public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder endpoints)
     {
         GetAvailability.Map(endpoints);
+        AvailabilityStream.Map(endpoints);
 
         var buyer = endpoints.MapGroup("/api").WithTags("Holds").RequireAuthorization(Policies.SignedIn)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .RequireRateLimiting(RateLimitPolicies.Holds)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         PlaceHold.Map(buyer);
         ManageHold.Map(buyer);
 

@@ -45,7 +45,6 @@ public static class WaitingRoomModule
     {
         PublicQueue.Map(endpoints);
 
-        // TODO(bot defenses): .RequireRateLimiting(RateLimitPolicies.QueueJoin / QueueStatus) once the host registers those policies.
         var buyer = endpoints.MapGroup("/api").WithTags("Waiting room").RequireAuthorization(Policies.SignedIn)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         BuyerQueue.Map(buyer);

@@ -32,8 +32,13 @@ internal static class QueueClient
         checkInSeconds = 900,
     };
 
-    public static Task<HttpResponseMessage> JoinAsync(this HttpClient buyer, Guid eventId) =>
-        buyer.PostAsync($"/api/waiting-room/{eventId}/join", null);
+    /// <summary>Joins as the page does: with a solved proof of work for the queue-join scope.</summary>
+    public static async Task<HttpResponseMessage> JoinAsync(this HttpClient buyer, Guid eventId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/waiting-room/{eventId}/join");
+        request.Headers.Add(Encore.Web.Gateway.ProofOfWorkCheck.Header, await Encore.Tests.Gateway.ProofOfWorkClient.ProofAsync(buyer, "queue-join"));
+        return await buyer.SendAsync(request);
+    }
 
     public static async Task<JsonObject> StatusAsync(this HttpClient buyer, Guid eventId)
     {

@@ -106,6 +106,7 @@ public sealed class WaitingRoomStoryTests
             Content = JsonContent.Create(new { seatIds = new[] { sale.Seats["B7"] } }),
         };
         request.Headers.Add("Encore-Admission", token);
+        request.Headers.Add(Encore.Web.Gateway.ProofOfWorkCheck.Header, await Encore.Tests.Gateway.ProofOfWorkClient.ProofAsync(client));
         var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         return (await response.ReadJsonAsync())["detail"]!.GetValue<string>();

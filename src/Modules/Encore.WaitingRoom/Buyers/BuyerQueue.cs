@@ -18,14 +18,17 @@ internal static class BuyerQueue
             .WithDescription("Before the start, places are drawn at random at the start; later arrivals queue in order. " +
                 "409 before the pre-queue opens or after the queue closed; 503 with Retry-After when the queue is full.")
             .WithMetadata(new ProofOfWorkRequired("queue-join"))
+            .RequireRateLimiting(RateLimitPolicies.QueueJoin)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         buyer.MapGet("/waiting-room/{eventId:guid}/status", Status)
+            .RequireRateLimiting(RateLimitPolicies.QueueStatus)
             .WithSummary("Your place in the queue: position, people ahead, estimated wait; once admitted, the admission token")
             .WithDescription("Also a check-in: places whose client stops checking in are skipped when the counter reaches them.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         buyer.MapPost("/waiting-room/{eventId:guid}/leave", Leave)
+            .RequireRateLimiting(RateLimitPolicies.QueueStatus)
             .WithSummary("Leave the queue, or leave checkout (which lets the next person in when the on-sale runs by capacity)")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

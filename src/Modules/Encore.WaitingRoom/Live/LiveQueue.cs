@@ -24,8 +24,8 @@ internal static class LiveQueue
 {
     public static void Map(RouteGroupBuilder buyer)
     {
-        buyer.MapGet("/waiting-room/{eventId:guid}/live", Live).ExcludeFromDescription();
-        buyer.MapGet("/waiting-room/{eventId:guid}/events", Events).ExcludeFromDescription();
+        buyer.MapGet("/waiting-room/{eventId:guid}/live", Live).RequireRateLimiting(Encore.Contracts.FlashSale.RateLimitPolicies.QueueStatus).ExcludeFromDescription();
+        buyer.MapGet("/waiting-room/{eventId:guid}/events", Events).RequireRateLimiting(Encore.Contracts.FlashSale.RateLimitPolicies.QueueStatus).ExcludeFromDescription();
     }
 
     /// <summary>A frame of the live line: "counter" (serving and phase) or "status" (the client's own place).</summary>
