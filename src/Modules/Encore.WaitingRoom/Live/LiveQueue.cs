@@ -35,7 +35,7 @@ internal static class LiveQueue
     {
         if (QueueService.AccountId(user) is not { } accountId)
             return TypedResults.Problem(title: "Not signed in", statusCode: StatusCodes.Status401Unauthorized);
-        var outcome = await queues.StatusAsync(eventId, accountId, http, touch: true, http.RequestAborted);
+        var outcome = await queues.StatusAsync(eventId, accountId, http, touch: true, http.RequestAborted, issueToken: false);
         return BuyerQueue.Problem(outcome, http);
     }
 
@@ -140,9 +140,9 @@ internal static class LiveQueue
 
     static async Task<bool> SendStatusAsync(Guid eventId, Guid accountId, QueueService queues, HttpContext http, Func<string, Task> send, CancellationToken stop)
     {
-        if (await queues.StatusAsync(eventId, accountId, http, touch: true, stop) is not StatusOutcome.Found found) return false;
         // The token travels by the status endpoint (and its cookie) only, not down a long-lived stream.
-        var status = found.View with { AdmissionToken = null };
+        if (await queues.StatusAsync(eventId, accountId, http, touch: true, stop, issueToken: false) is not StatusOutcome.Found found) return false;
+        var status = found.View;
         await send(JsonSerializer.Serialize(new Frame("status", status.Serving, null, status), JsonSerializerOptions.Web));
         return true;
     }

@@ -56,13 +56,14 @@ internal sealed class QueueService(IQueueStore store, QueueDirectory directory, 
     }
 
     /// <summary>The account's place; counts as a check-in when <paramref name="touch"/>.</summary>
-    public async Task<StatusOutcome> StatusAsync(Guid eventId, Guid accountId, HttpContext http, bool touch, CancellationToken ct)
+    /// <param name="issueToken">Once admitted, sign a token (and set its cookie); false on a live stream, whose headers are long sent.</param>
+    public async Task<StatusOutcome> StatusAsync(Guid eventId, Guid accountId, HttpContext http, bool touch, CancellationToken ct, bool issueToken = true)
     {
         if (await directory.SettingsAsync(eventId, ct) is not { } settings) return new StatusOutcome.NoQueue();
         var held = touch && await HeldAsync(accountId, http, ct);
         if (await store.CheckInAsync(eventId, accountId, held, touch, clock.GetUtcNow().ToUnixTimeMilliseconds()) is not { } entry)
             return new StatusOutcome.NotJoined();
-        return new StatusOutcome.Found(await ViewAsync(settings, entry, accountId, http, ct));
+        return new StatusOutcome.Found(await ViewAsync(settings, entry, accountId, http, ct, issueToken));
     }
 
     public async Task<StatusOutcome> LeaveAsync(Guid eventId, Guid accountId, CancellationToken ct)
@@ -72,7 +73,7 @@ internal sealed class QueueService(IQueueStore store, QueueDirectory directory, 
             ? new StatusOutcome.Left() : new StatusOutcome.NotJoined();
     }
 
-    async Task<QueueStatusView> ViewAsync(QueueSettings settings, QueueEntry entry, Guid accountId, HttpContext http, CancellationToken ct)
+    async Task<QueueStatusView> ViewAsync(QueueSettings settings, QueueEntry entry, Guid accountId, HttpContext http, CancellationToken ct, bool issueToken = true)
     {
         var now = clock.GetUtcNow();
         string? token = null;
@@ -85,21 +86,20 @@ internal sealed class QueueService(IQueueStore store, QueueDirectory directory, 
             _ when settings.ClosesAt is { } closes && now >= closes => "closed",
             _ => "waiting",
         };
-        if (state == "admitted")
+        if (state == "admitted") until = DateTimeOffset.FromUnixTimeMilliseconds(entry.AdmittedUntilMs!.Value);
+        if (state == "admitted" && issueToken && !http.Response.HasStarted)
         {
-            until = DateTimeOffset.FromUnixTimeMilliseconds(entry.AdmittedUntilMs!.Value);
             var device = devices.EnsureDeviceId(http);
-            token = await tokens.IssueAsync(settings.EventId, accountId, device, until.Value, ct);
-            if (!http.Response.HasStarted)
-                http.Response.Cookies.Append(AdmissionTokens.CookieName(settings.EventId), token, new CookieOptions
-                {
-                    HttpOnly = true,
-                    Secure = http.Request.IsHttps,
-                    SameSite = SameSiteMode.Strict,
-                    Path = "/",
-                    Expires = until,
-                    IsEssential = true,
-                });
+            token = await tokens.IssueAsync(settings.EventId, accountId, device, until!.Value, ct);
+            http.Response.Cookies.Append(AdmissionTokens.CookieName(settings.EventId), token, new CookieOptions
+            {
+                HttpOnly = true,
+                Secure = http.Request.IsHttps,
+                SameSite = SameSiteMode.Strict,
+                Path = "/",
+                Expires = until,
+                IsEssential = true,
+            });
         }
         long? position = null, ahead = null;
         int? wait = null;
