@@ -119,6 +119,10 @@ internal static class EncoreDefaults
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        // A liveness ping that touches nothing (no database, no Redis, no auth): the benchmarks'
+        // "trivial endpoint of the same instances" that the hold path is measured against.
+        app.MapGet("/api/ping", () => TypedResults.Text("pong")).AllowAnonymous().WithTags("Health")
+            .WithSummary("Liveness ping: answers 'pong' without touching any store");
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }
