@@ -122,7 +122,7 @@ wait_http() {
 # start_app NAME PORT [ENV=VALUE ...]: one Encore instance from the Release build.
 start_app() {
   local name=$1 port=$2; shift 2
-  (cd "$OUT/bin/app" && env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 "$@" \
+  (cd "$OUT/bin/app" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 "$@" \
     dotnet Encore.Web.dll --urls "http://127.0.0.1:$port" >"$OUT/$name.log" 2>&1) &
   BENCH_PIDS+=($!)
   APP_PIDS[$name]=$!
@@ -133,7 +133,7 @@ declare -A APP_PIDS
 
 start_trivial() {
   TRIVIAL_PORT=$(free_port)
-  (cd "$OUT/bin/trivial" && DOTNET_gcServer=1 dotnet Encore.Bench.Trivial.dll --urls "http://127.0.0.1:$TRIVIAL_PORT" >"$OUT/trivial.log" 2>&1) &
+  (cd "$OUT/bin/trivial" && DOTNET_gcServer=1 exec dotnet Encore.Bench.Trivial.dll --urls "http://127.0.0.1:$TRIVIAL_PORT" >"$OUT/trivial.log" 2>&1) &
   BENCH_PIDS+=($!)
   TRIVIAL_PID=$!
   wait_http "http://127.0.0.1:$TRIVIAL_PORT/api/ping" trivial
@@ -146,7 +146,7 @@ start_lb() {
   cat > "$cfg" <<CFG
 global
   nbthread 2
-  maxconn 20000
+  maxconn 9000
 defaults
   mode http
   option http-keep-alive
@@ -155,7 +155,7 @@ defaults
   timeout connect 5s
   timeout client 60s
   timeout server 60s
-  maxconn 20000
+  maxconn 9000
 frontend bench
   bind 127.0.0.1:$LB_PORT
   default_backend encore

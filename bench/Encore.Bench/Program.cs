@@ -93,9 +93,16 @@ static async Task<int> RaceAsync(Options options)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/performances/{ev.PerformanceId}/holds") { Content = Body(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null, token);
+        try
+        {
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            return ((int)response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null, token);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return (0, null, token);
+        }
     }
 
     // Each seat: perSeat different buyers at the same moment.

@@ -13,7 +13,7 @@ public static class Report
         if (!spec.Contains('x', StringComparison.Ordinal)) return double.Parse(spec, CultureInfo.InvariantCulture);
         var parts = spec.Split("x:");
         var fraction = double.Parse(parts[0], CultureInfo.InvariantCulture);
-        return fraction * Throughput(Find(options.Get("results", "results.jsonl"), parts[1]));
+        return Math.Max(1, fraction * Throughput(Find(options.Get("results", "results.jsonl"), parts[1])));
     }
 
     static JsonNode Find(string results, string label) =>
@@ -24,7 +24,7 @@ public static class Report
     public static double Throughput(JsonNode result)
     {
         var summary = result["summary"]!;
-        var kind = summary["hold"] ?? summary["ping"]!;
+        if ((summary["hold"] ?? summary["ping"]) is not { } kind) return 0;
         var ok = kind["statuses"]!.AsObject().Where(kv => kv.Key is "200" or "201").Sum(kv => kv.Value!.GetValue<long>());
         return ok / result["seconds"]!.GetValue<double>();
     }
@@ -42,7 +42,11 @@ public static class Report
                 continue;
             }
             var summary = n["summary"]!;
-            var kind = summary["hold"] ?? summary["ping"]!;
+            if ((summary["hold"] ?? summary["ping"]) is not { } kind)
+            {
+                Console.WriteLine($"| {n["label"]} | | 0 | 0 | no request completed | | | | {n["check"]} |");
+                continue;
+            }
             var latency = kind["latency"]!;
             var statuses = string.Join(" ", kind["statuses"]!.AsObject().Select(kv => $"{kv.Key}:{kv.Value}"));
             var mode = n["mode"]!.GetValue<string>() == "max" ? $"closed, {n["connections"]} conn" : string.Create(CultureInfo.InvariantCulture, $"{n["rate"]!.GetValue<double>():F0}/s");

@@ -12,7 +12,10 @@ internal sealed record InventoryOptions
     public int HoldMinutes { get; init; } = 10;
     /// <summary>How long an instance reuses a performance's layout before reading it again.</summary>
     public int LayoutCacheSeconds { get; init; } = 5;
-    /// <summary>InProcess or Redis; by default Redis when ConnectionStrings:Redis is set.</summary>
+    /// <summary>
+    /// InProcess or Redis; by default Redis when ConnectionStrings:Redis is set. AdvisoryLock (PostgreSQL
+    /// only) keeps holds in the database behind a per-performance advisory lock, for the benchmark's comparison.
+    /// </summary>
     public string? HoldStore { get; init; }
 
     public static InventoryOptions From(IConfiguration configuration)
@@ -22,8 +25,8 @@ internal sealed record InventoryOptions
             throw new InvalidOperationException($"Encore:Inventory:HoldMinutes is between {MinHoldMinutes} and {MaxHoldMinutes}.");
         if (options.LayoutCacheSeconds is < 0 or > 300)
             throw new InvalidOperationException("Encore:Inventory:LayoutCacheSeconds is between 0 and 300.");
-        if (options.HoldStore is not (null or "InProcess" or "Redis"))
-            throw new InvalidOperationException("Encore:Inventory:HoldStore is InProcess or Redis.");
+        if (options.HoldStore is not (null or "InProcess" or "Redis" or "AdvisoryLock"))
+            throw new InvalidOperationException("Encore:Inventory:HoldStore is InProcess, Redis or AdvisoryLock.");
         return options;
     }
 }
