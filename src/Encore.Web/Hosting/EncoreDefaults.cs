@@ -89,6 +89,8 @@ internal static class EncoreDefaults
     public static WebApplication UseEncoreDefaults(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        // Before anything that costs CPU (authentication decrypts the bearer token), so refusing is cheap.
+        app.UseLoadShedding(LoadSheddingOptions.From(app.Configuration));
         // API clients get problem+json; browsers get the /error page (500s) and the not-found page (404s).
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
