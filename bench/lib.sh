@@ -178,15 +178,15 @@ stop_pid() {
 # Buyer accounts straight into the identity tables (the register API would mail a confirmation
 # to each): confirmed e-mail, no second factor, one shared password hashed the framework's way.
 seed_buyers_postgres() {
-  local count=$1 hash
+  local count=$1 first=${2:-1} hash
   hash=$(bench hash-password "$BUYER_PASSWORD")
-  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d encore -q -v ON_ERROR_STOP=1 -v hash="$hash" -v n="$count" <<'SQL'
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d encore -q -v ON_ERROR_STOP=1 -v hash="$hash" -v first="$first" -v last="$((first + count - 1))" <<'SQL'
 INSERT INTO identity."AspNetUsers" ("Id", "DisplayName", "CreatedAt", "UserName", "NormalizedUserName", "Email", "NormalizedEmail",
   "EmailConfirmed", "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
 SELECT gen_random_uuid(), 'Bench buyer ' || i, now(), 'buyer' || i || '@bench.test', upper('buyer' || i || '@bench.test'),
   'buyer' || i || '@bench.test', upper('buyer' || i || '@bench.test'), true, :'hash', upper(md5(random()::text)), gen_random_uuid()::text,
   false, false, true, 0
-FROM generate_series(1, :n) AS i;
+FROM generate_series(:first, :last) AS i;
 SQL
 }
 

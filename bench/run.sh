@@ -2,13 +2,15 @@
 # The whole benchmark in one run (bench/README.md): raw limits, holds on the scaled topology
 # (3 instances + HAProxy, PostgreSQL + Redis), the advisory-lock hold store, load shedding at
 # 2× capacity, and the embedded default. Results go to bench/results/<UTC timestamp>/.
-#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded")
+#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate")
+#   SIM_BUYERS    simulated buyers (default 5000; each is an account that signs in first)
 #   BENCH_BUYERS  accounts to seed and sign in (default 2000)
 #   BENCH_DURATION, BENCH_WARMUP  seconds per measured run (default 20, 5)
 #   BENCH_CONNECTIONS  connections of the load generator (default 64)
 source "$(dirname "$0")/lib.sh"
 
-STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded}
+STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate}
+SIM_BUYERS=${SIM_BUYERS:-5000}
 BUYERS=${BENCH_BUYERS:-2000}
 DURATION=${BENCH_DURATION:-20}
 WARMUP=${BENCH_WARMUP:-5}
@@ -114,7 +116,28 @@ if has advisory; then
   bench race --url "$URL" --event "$OUT/event-advisory.json" --tokens "$OUT/tokens-advisory.txt" --label advisory-race --results "$RESULTS" || true
 fi
 
+if has shed; then
+  log "load shedding on: Encore:LoadShedding:MaxConcurrentRequests=${SHED_LIMIT:-64}, QueueLimit=${SHED_QUEUE:-128}"
+  stop_scaled
+  start_scaled Encore__LoadShedding__MaxConcurrentRequests="${SHED_LIMIT:-64}" Encore__LoadShedding__QueueLimit="${SHED_QUEUE:-128}"
+  bench run --url "$URL" --workload hold1 --event "$OUT/event-scaled.json" --tokens "$OUT/tokens-scaled.txt" --mode rate \
+    --rate "2x:scaled-hold1-max" --connections 512 --warmup 2 --duration "$DURATION" --label scaled-hold1-2x-shedding --results "$RESULTS" || true
+fi
+
 if has scaled || has advisory || has shed; then stop_scaled; fi
+
+if has simulate; then
+  log "simulator: $SIM_BUYERS buyers, 3 instances behind HAProxy"
+  start_scaled
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d encore -tAc "SELECT count(*) FROM identity.\"AspNetUsers\" WHERE \"Email\" LIKE '%@bench.test'" > "$BENCH_TMP/seeded"
+  seeded=$(cat "$BENCH_TMP/seeded")
+  if [ "$seeded" -lt "$SIM_BUYERS" ]; then seed_buyers_postgres $((SIM_BUYERS - seeded)) $((seeded + 1)); fi
+  bench setup --url "$URL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-sim.json" >&2
+  bench login --url "$URL" --count "$SIM_BUYERS" --password "$BUYER_PASSWORD" --parallel 64 --out "$OUT/tokens-sim.txt" | tee -a "$OUT/raw.txt" >&2
+  dotnet "$OUT/bin/simulator/Encore.Simulator.dll" --url "$URL" --event "$OUT/event-sim.json" --tokens "$OUT/tokens-sim.txt" \
+    --buyers "$SIM_BUYERS" --arrival 20 --duration "${SIM_DURATION:-60}" --report "$OUT/simulation.md" || log "the simulator reported a failed check"
+  stop_scaled
+fi
 
 if has embedded; then
   log "embedded: one instance, SQLite + in-process stores"
