@@ -193,7 +193,7 @@ SQL
 seed_buyers_sqlite() {
   local db=$1 count=$2 hash
   hash=$(bench hash-password "$BUYER_PASSWORD")
-  sqlite3 "$db" <<SQL
+  sqlite3 "$db" >/dev/null <<SQL
 PRAGMA busy_timeout = 10000;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
 INSERT INTO "identity_AspNetUsers" ("Id", "DisplayName", "CreatedAt", "UserName", "NormalizedUserName", "Email", "NormalizedEmail",
