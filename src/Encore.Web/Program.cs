@@ -1,7 +1,10 @@
 using Encore.Catalog;
 using Encore.Identity;
 using Encore.Inventory;
+using Encore.Ledger;
+using Encore.Tax;
 using Encore.Web.Components;
+using Encore.Web.Gateway;
 using Encore.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +13,8 @@ builder.AddEncoreDefaults();
 builder.Services.AddIdentityModule(builder.Configuration);
 builder.Services.AddCatalog(builder.Configuration);
 builder.Services.AddInventory(builder.Configuration);
+builder.Services.AddLedger(builder.Configuration);
+builder.Services.AddTax(builder.Configuration);
 builder.Services.AddRazorComponents();
 
 var app = builder.Build();
@@ -22,12 +27,22 @@ if (args.Contains("seed-demo"))
     await app.SeedDemoDataAsync(force: true);
     return;
 }
+if (args.Contains("reconcile"))
+{
+    // `dotnet run --project src/Encore.Web -- reconcile` checks the journal against itself (and,
+    // as modules add their checks, against orders and the gateway); non-zero on any difference.
+    Environment.ExitCode = await Reconciliation.RunAsync(app.Services, Console.Out, CancellationToken.None);
+    return;
+}
 await app.SeedDemoDataAsync(force: false);
 
 app.UseEncoreDefaults();
 app.MapIdentityModule();
 app.MapCatalog();
 app.MapInventory();
+app.MapGateway();
+app.MapLedger();
+app.MapTax();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 

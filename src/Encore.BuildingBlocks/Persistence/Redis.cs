@@ -9,7 +9,14 @@ public static class RedisRegistration
     public static IServiceCollection AddRedisWhenConfigured(this IServiceCollection services, StorageOptions storage)
     {
         if (storage.RedisConnectionString is { } redis)
-            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+            services.AddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var options = ConfigurationOptions.Parse(redis);
+                // An instance that starts while Redis restarts must come up and reconnect in the
+                // background (/readyz reports it unready meanwhile) rather than crash-loop.
+                options.AbortOnConnectFail = false;
+                return ConnectionMultiplexer.Connect(options);
+            });
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Encore.BuildingBlocks.Email;
 using Encore.BuildingBlocks.Http;
+using Encore.BuildingBlocks.Live;
 using Encore.BuildingBlocks.Outbox;
 using Encore.BuildingBlocks.Persistence;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Encore.Web.Gateway;
 using StackExchange.Redis;
 
 namespace Encore.Web.Hosting;
@@ -62,7 +64,9 @@ internal static class EncoreDefaults
 
         services.AddEmail(builder.Configuration);
         services.AddRedisWhenConfigured(storage);
+        services.AddLiveBroadcast(storage);
         services.AddOutboxRelay();
+        services.AddGateway(builder.Configuration, storage);
 
         var health = services.AddHealthChecks();
         if (storage.RedisConnectionString is not null)
@@ -116,6 +120,7 @@ internal static class EncoreDefaults
         app.MapStaticAssets().AllowAnonymous();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseGateway();
         app.UseAntiforgery();
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

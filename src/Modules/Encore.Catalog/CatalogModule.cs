@@ -20,6 +20,8 @@ public static class CatalogModule
         services.AddModuleDbContext<CatalogDbContext, SqliteCatalogDbContext, PostgresCatalogDbContext>(configuration, CatalogDbContext.Schema);
         services.AddScoped<CatalogQueries>();
         services.AddScoped<IdempotentCreate>();
+        services.AddSingleton<IdempotencyPruning>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdempotencyPruning>());
         services.AddScoped<CatalogDemoData>();
         services.AddScoped<Contracts.Catalog.ICatalogInventorySource, Inventory.CatalogInventorySource>();
         return services;

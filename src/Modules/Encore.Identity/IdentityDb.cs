@@ -24,6 +24,9 @@ internal class IdentityDb(DbContextOptions options)
     // The OIDC server's signing and encryption keys, shared by every instance (Oidc/OidcKeyRing.cs).
     public DbSet<Oidc.OidcKey> OidcKeys => Set<Oidc.OidcKey>();
     internal DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();
+    // Shadow bans and the secrets instances share (Risk/).
+    internal DbSet<Risk.AccountFlag> AccountFlags => Set<Risk.AccountFlag>();
+    internal DbSet<Risk.SharedSecret> SharedSecrets => Set<Risk.SharedSecret>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -61,6 +64,8 @@ internal class IdentityDb(DbContextOptions options)
             s.HasKey(x => x.UserId);
             s.HasOne<EncoreUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
+        Risk.AccountFlag.Configure(builder);
+        Risk.SharedSecret.Configure(builder);
         builder.AddOutboxAndInbox();
         // OpenIddict's applications, authorizations, scopes and tokens, keyed like our users.
         builder.UseOpenIddict<Guid>();

@@ -6,6 +6,7 @@ using Encore.Identity.Sessions;
 using Encore.Identity.Throttling;
 using Encore.Identity.Oidc;
 using Encore.Identity.Mfa;
+using Encore.Identity.Risk;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -133,6 +134,7 @@ public static class IdentityModule
         services.TryAddSingleton<ICountryLookup, HeaderCountryLookup>();
         services.TryAddScoped<IStepUpPolicy, DeviceAndCountryStepUpPolicy>();
         services.AddScoped<UserSessions>();
+        services.AddRisk();
         services.AddScoped<IdentityDemoData>();
         services.AddScoped<OidcDemoClients>();
         services.AddOidcServer(configuration);
@@ -172,6 +174,7 @@ public static class IdentityModule
         endpoints.MapOidcServer();
         endpoints.MapExternalLogin();
         endpoints.MapPasskeyEndpoints();
+        endpoints.MapRisk();
         return endpoints;
     }
 

@@ -1,6 +1,7 @@
 using Encore.BuildingBlocks.Persistence;
 using Encore.Contracts;
 using Encore.Contracts.Catalog;
+using Encore.Contracts.FlashSale;
 using Encore.Contracts.Identity;
 using Encore.Inventory.Availability;
 using Encore.Inventory.Holds;
@@ -52,7 +53,9 @@ public static class InventoryModule
         GetAvailability.Map(endpoints);
 
         var buyer = endpoints.MapGroup("/api").WithTags("Holds").RequireAuthorization(Policies.SignedIn)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .RequireRateLimiting(RateLimitPolicies.Holds)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         PlaceHold.Map(buyer);
         ManageHold.Map(buyer);
 

@@ -23,7 +23,9 @@ public sealed class OrganizerStoryTests
         var anonymous = app.CreateClient();
 
         var venueId = await organizer.CreateVenueAsync(CatalogClient.SmallVenue("The Test Hall", "Leeds"));
-        var map = await (await anonymous.GetAsync($"/api/venues/{venueId}/seatmap")).ReadJsonAsync();
+        // Unannounced: only the organizer's staff see the map until an event there is published.
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/venues/{venueId}/seatmap")).StatusCode);
+        var map = await (await organizer.GetAsync($"/api/venues/{venueId}/seatmap")).ReadJsonAsync();
         Assert.Equal(20, map["seatCount"]!.GetValue<int>());
         Assert.Equal(100, map["generalAdmissionCapacity"]!.GetValue<int>());
         var seatA1 = map["sections"]![0]!["rows"]![0]!["seats"]![0]!;
@@ -49,6 +51,7 @@ public sealed class OrganizerStoryTests
         var published = await organizer.PostAsync($"/api/organizer/events/{eventId}/publish", null);
         Assert.Equal(HttpStatusCode.OK, published.StatusCode);
         Assert.Equal("published", (await published.ReadJsonAsync())["storedStatus"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/venues/{venueId}/seatmap")).StatusCode);
 
         // Buyers find it by city, genre, date range and text; other filters leave it out.
         var from = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime.AddDays(39)).ToString("yyyy-MM-dd");

@@ -42,6 +42,23 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task An_instance_whose_Redis_is_down_starts_live_but_not_ready()
+    {
+        // A port nobody listens on: the instance must come up and say it is not ready, so a load
+        // balancer keeps traffic away until Redis is back, instead of crash-looping.
+        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        await using var app = EncoreAppFactory.Sqlite().With("ConnectionStrings:Redis", $"127.0.0.1:{closedPort},connectTimeout=500");
+        var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        using var ready = await client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+    }
+
+    [Fact]
     public async Task A_log_line_is_json_carrying_the_request_s_trace_id()
     {
         var capture = new CapturedLines();

@@ -76,6 +76,17 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
         if (Provider == StorageProvider.Postgres) builder.UseSetting("ConnectionStrings:Redis", TestServers.Redis);
         builder.UseSetting("Encore:Demo:Seed", seedDemo ? "on" : "off");
         builder.UseSetting("Encore:Identity:Throttle:KeyPrefix", throttleKeyPrefix);
+        builder.UseSetting("Encore:RateLimits:KeyPrefix", throttleKeyPrefix + "rl:");
+        builder.UseSetting("Encore:BotDefense:KeyPrefix", throttleKeyPrefix + "pow:");
+        // Test buyers solve real challenges; an easy one keeps that quick (risky clients still get harder ones).
+        builder.UseSetting("Encore:BotDefense:ProofOfWork:MaxNumber", "20");
+        // Stories and walks send more requests than a person would; the rate-limit tests set their own budgets.
+        foreach (var policy in new[] { "holds", "queue-join", "queue-status" })
+            foreach (var bucket in new[] { "Account", "Address", "Device" })
+            {
+                builder.UseSetting($"Encore:RateLimits:Policies:{policy}:{bucket}:Capacity", "100000");
+                builder.UseSetting($"Encore:RateLimits:Policies:{policy}:{bucket}:RefillPerMinute", "100000");
+            }
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services => serviceOverrides.ForEach(configure => configure(services)));

@@ -66,7 +66,7 @@ public sealed class HoldStoryTests
         Assert.Equal(97, (await anonymous.AvailabilityAsync(sale))["generalAdmission"]![0]!["remaining"]!.GetValue<int>());
 
         // Best available: two adjacent seats in one row.
-        var best = await buyer.PostAsJsonAsync($"/api/performances/{sale.PerformanceId}/holds", new { bestAvailable = new { quantity = 2 } });
+        var best = await buyer.PlaceHoldAsync(sale.PerformanceId, new { bestAvailable = new { quantity = 2 } });
         Assert.Equal(HttpStatusCode.Created, best.StatusCode);
         var bestSeats = (await best.ReadJsonAsync())["seats"]!.AsArray();
         Assert.Equal(2, bestSeats.Count);
@@ -118,25 +118,21 @@ public sealed class HoldStoryTests
         Assert.Equal([sale.Seats["B1"]], pools["pools"]![0]!["seatIds"].Ids());
 
         // A retry with the same Idempotency-Key answers the same hold.
-        HttpRequestMessage Keyed(string key, string seat) => new(HttpMethod.Post, $"/api/performances/{sale.PerformanceId}/holds")
-        {
-            Content = JsonContent.Create(new { seatIds = new[] { sale.Seats[seat] } }),
-            Headers = { { "Idempotency-Key", key } },
-        };
-        var first = await fan.SendAsync(Keyed("retry-1", "A8"));
-        var again = await fan.SendAsync(Keyed("retry-1", "A8"));
+        Task<HttpResponseMessage> Keyed(string key, string seat) => fan.PlaceHoldAsync(sale.PerformanceId, new { seatIds = new[] { sale.Seats[seat] } }, key);
+        var first = await Keyed("retry-1", "A8");
+        var again = await Keyed("retry-1", "A8");
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal((await first.ReadJsonAsync())["id"]!.GetValue<Guid>(), (await again.ReadJsonAsync())["id"]!.GetValue<Guid>());
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await fan.SendAsync(Keyed("retry-1", "A9"))).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Keyed("retry-1", "A9")).StatusCode);
 
         // Bad input is 400, unknown performances 404, and neither holds anything.
-        var both = await fan.PostAsJsonAsync($"/api/performances/{sale.PerformanceId}/holds", new { seatIds = new[] { sale.Seats["A1"] }, section = "FLOOR", quantity = 1 });
+        var both = await fan.PlaceHoldAsync(sale.PerformanceId, new { seatIds = new[] { sale.Seats["A1"] }, section = "FLOOR", quantity = 1 });
         Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await fan.PostAsJsonAsync($"/api/performances/{sale.PerformanceId}/holds", new { seatIds = new[] { Guid.NewGuid() } })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await fan.PostAsJsonAsync($"/api/performances/{sale.PerformanceId}/holds", new { section = "NOPE", quantity = 1 })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await fan.PostAsJsonAsync($"/api/performances/{sale.PerformanceId}/holds", new { bestAvailable = new { quantity = 0 } })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await fan.PostAsJsonAsync($"/api/performances/{Guid.NewGuid()}/holds", new { section = "FLOOR", quantity = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await fan.PlaceHoldAsync(sale.PerformanceId, new { seatIds = new[] { Guid.NewGuid() } })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await fan.PlaceHoldAsync(sale.PerformanceId, new { section = "NOPE", quantity = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await fan.PlaceHoldAsync(sale.PerformanceId, new { bestAvailable = new { quantity = 0 } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fan.PlaceHoldAsync(Guid.NewGuid(), new { section = "FLOOR", quantity = 1 })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().HoldSeatsAsync(sale, "A1")).StatusCode);
         Assert.DoesNotContain(sale.Seats["A1"], (await fan.AvailabilityAsync(sale))["seats"]!["held"].Ids());
     }
@@ -174,12 +170,12 @@ public sealed class HoldStoryTests
         Assert.True(availability["onSale"]!.GetValue<bool>());
         Assert.Equal(["BALCONY", "FLOOR"], availability["generalAdmission"]!.AsArray().Select(g => g!["section"]!.GetValue<string>()));
         var buyer = await app.SignedInAsync("buyer@encore.test");
-        Assert.Equal(HttpStatusCode.Created, (await buyer.PostAsJsonAsync($"/api/performances/{performanceId}/holds", new { section = "FLOOR", quantity = 2 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await buyer.PlaceHoldAsync(performanceId, new { section = "FLOOR", quantity = 2 })).StatusCode);
 
         // A draft is nobody's business; the sold-out demo event holds nothing.
         var soldOut = await (await anonymous.GetAsync("/api/events/neon-pulse")).ReadJsonAsync();
         var soldOutPerformance = soldOut["performances"]![0]!["id"]!.GetValue<Guid>();
-        var refused = await buyer.PostAsJsonAsync($"/api/performances/{soldOutPerformance}/holds", new { section = "FLOOR", quantity = 1 });
+        var refused = await buyer.PlaceHoldAsync(soldOutPerformance, new { section = "FLOOR", quantity = 1 });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal("Sold out", await refused.ProblemTitleAsync());
     }

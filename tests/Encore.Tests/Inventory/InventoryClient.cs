@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Encore.Tests.Catalog;
+using Encore.Tests.Gateway;
 using Encore.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -59,10 +60,14 @@ internal static class InventoryClient
     };
 
     public static Task<HttpResponseMessage> HoldSeatsAsync(this HttpClient buyer, OnSale sale, params string[] seats) =>
-        buyer.PostAsJsonAsync($"/api/performances/{sale.PerformanceId}/holds", new { seatIds = seats.Select(s => sale.Seats[s]).ToArray() });
+        buyer.PlaceHoldAsync(sale.PerformanceId, new { seatIds = seats.Select(s => sale.Seats[s]).ToArray() });
 
     public static Task<HttpResponseMessage> HoldStandingAsync(this HttpClient buyer, OnSale sale, int quantity) =>
-        buyer.PostAsJsonAsync($"/api/performances/{sale.PerformanceId}/holds", new { section = "FLOOR", quantity });
+        buyer.PlaceHoldAsync(sale.PerformanceId, new { section = "FLOOR", quantity });
+
+    /// <summary>POST a hold with a solved proof of work, as the seat-selection page does.</summary>
+    public static Task<HttpResponseMessage> PlaceHoldAsync(this HttpClient buyer, Guid performanceId, object body, string? idempotencyKey = null) =>
+        buyer.PostWithProofAsync($"/api/performances/{performanceId}/holds", body, "hold", idempotencyKey);
 
     public static async Task<JsonObject> AvailabilityAsync(this HttpClient client, OnSale sale)
     {

@@ -5,7 +5,7 @@
 // script changed; the arguments are the two output folders.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -25,7 +25,12 @@ await build({
   outdir: jsOut,
   legalComments: 'linked',
   logLevel: 'warning',
+  // An IIFE has no import.meta; the altcha widget only uses it to resolve its worker, which we set ourselves.
+  define: { 'import.meta.url': 'document.baseURI' },
 });
+
+// The altcha widget's Web Worker (the SHA-256 search), as the package ships it, served from our own host.
+copyFileSync(join(root, 'node_modules', 'altcha', 'dist_external', 'worker.js'), join(jsOut, 'altcha-worker.js'));
 
 // The server refuses passwords shorter than 8 characters anyway, so shorter entries are dropped.
 // Each password is lower-cased, NFKC-normalised and stored as the first 8 bytes of its SHA-256,

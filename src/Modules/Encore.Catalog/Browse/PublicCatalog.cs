@@ -1,9 +1,13 @@
+using System.Security.Claims;
 using Encore.BuildingBlocks.Http;
+using Encore.Catalog.Events;
+using Encore.Catalog.Http;
 using Encore.Catalog.Venues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Catalog.Browse;
 
@@ -63,6 +67,19 @@ internal static class PublicCatalog
         return TypedResults.Ok(new PresaleCodeResponse(await queries.CheckPresaleCodeAsync(eventId, request.Code, ct)));
     }
 
-    static async Task<Results<Ok<SeatMapView>, ProblemHttpResult>> SeatMap(Guid venueId, CatalogQueries queries, CancellationToken ct) =>
-        await queries.GetSeatMapAsync(venueId, ct) is { } map ? TypedResults.Ok(map) : Problems.NotFound($"No venue {venueId}.");
+    /// <summary>
+    /// A venue's map is public once an event there has been published; before that only its
+    /// organizer's staff may see it (an unannounced venue deal is the organizer's secret).
+    /// </summary>
+    static async Task<Results<Ok<SeatMapView>, ProblemHttpResult>> SeatMap(
+        Guid venueId, ClaimsPrincipal user, CatalogDbContext db, CatalogQueries queries, CancellationToken ct)
+    {
+        var userId = CurrentUser.Id(user);
+        var visible = await db.Venues.AnyAsync(v => v.Id == venueId && (
+            db.Events.Any(e => e.VenueId == venueId && e.Status != StoredEventStatus.Draft) ||
+            db.OrganizerMembers.Any(m => m.OrganizerId == v.OrganizerId && m.UserId == userId)), ct);
+        return visible && await queries.GetSeatMapAsync(venueId, ct) is { } map
+            ? TypedResults.Ok(map)
+            : Problems.NotFound($"No venue {venueId}.");
+    }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Encore.Contracts.FlashSale;
 using Encore.Inventory.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,7 +32,11 @@ internal static class PlaceHold
         buyer.MapPost("/performances/{performanceId:guid}/holds", Handle)
             .WithSummary("Hold seats or standing places for a few minutes while checking out")
             .WithDescription("Send exactly one of: seatIds; bestAvailable {quantity, maxPriceMinor, accessible}; section with quantity. " +
-                "All or nothing. A lost race or a buyer over the ticket limit answers 409 at once. Honours Idempotency-Key.")
+                "All or nothing. A lost race or a buyer over the ticket limit answers 409 at once. Honours Idempotency-Key. " +
+                "Needs a solved proof-of-work challenge for scope 'hold' in the X-Altcha header (GET /api/bot-defense/challenge?scope=hold).")
+            .WithMetadata(new ProofOfWorkRequired("hold"))
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);

@@ -213,6 +213,48 @@ namespace Encore.Identity.Migrations.Postgres
                     b.ToTable("oidc_keys", "identity");
                 });
 
+            modelBuilder.Entity("Encore.Identity.Risk.AccountFlag", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("FlaggedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("FlaggedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("FlaggedAt");
+
+                    b.ToTable("AccountFlags", "identity");
+                });
+
+            modelBuilder.Entity("Encore.Identity.Risk.SharedSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Protected")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SharedSecrets", "identity");
+                });
+
             modelBuilder.Entity("Encore.Identity.Sessions.KnownCountry", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -688,6 +730,15 @@ namespace Encore.Identity.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Encore.Identity.Mfa.AuthenticatorStep", b =>
+                {
+                    b.HasOne("Encore.Identity.EncoreUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Encore.Identity.Risk.AccountFlag", b =>
                 {
                     b.HasOne("Encore.Identity.EncoreUser", null)
                         .WithMany()

@@ -207,6 +207,48 @@ namespace Encore.Identity.Migrations.Sqlite
                     b.ToTable("identity_oidc_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Encore.Identity.Risk.AccountFlag", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FlaggedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FlaggedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("FlaggedAt");
+
+                    b.ToTable("identity_AccountFlags", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Identity.Risk.SharedSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Protected")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("identity_SharedSecrets", (string)null);
+                });
+
             modelBuilder.Entity("Encore.Identity.Sessions.KnownCountry", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -676,6 +718,15 @@ namespace Encore.Identity.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Encore.Identity.Mfa.AuthenticatorStep", b =>
+                {
+                    b.HasOne("Encore.Identity.EncoreUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Encore.Identity.Risk.AccountFlag", b =>
                 {
                     b.HasOne("Encore.Identity.EncoreUser", null)
                         .WithMany()

@@ -1,0 +1,42 @@
+// The proof-of-work field (Shared/ProofOfWorkField.razor): the altcha widget (ALTCHA protocol,
+// "external" build: no inline styles, its stylesheet bundled beside this file) solves the
+// server's challenge in a Web Worker and puts the payload in a hidden "altcha" input of the form.
+// We wait for the device report first (so the challenge's difficulty reflects it), then start
+// solving at once; a polite live region tells screen-reader users what is happening.
+import 'altcha/external';
+import 'altcha/altcha.css';
+
+const MESSAGES = {
+  verifying: 'Checking this browser… this takes a moment.',
+  verified: 'Check complete. You can continue.',
+  expired: 'The check expired. Checking again…',
+  error: 'The check failed. Reload the page to try again.',
+  unverified: '',
+};
+
+function start(field) {
+  const widget = field.querySelector('altcha-widget');
+  const status = field.querySelector('[data-pow-status]');
+  const submit = field.closest('form')?.querySelector('[data-pow-submit]');
+  if (!widget) return;
+  const worker = new URL(field.dataset.powWorker, document.baseURI).href;
+  // The widget makes its workers through this hook; an absolute URL of our own bundled worker.
+  globalThis.altchaCreateWorker = () => new Worker(worker);
+  field.hidden = false;
+  field.querySelector('[data-pow-noscript]')?.remove();
+
+  widget.addEventListener('statechange', (event) => {
+    const state = event.detail?.state;
+    if (status && state in MESSAGES) status.textContent = MESSAGES[state];
+    if (submit) submit.disabled = state === 'verifying';
+    if (state === 'expired') widget.verify();
+  });
+  (window.encoreDeviceSignals || Promise.resolve()).then(() => widget.verify());
+}
+
+function init() {
+  document.querySelectorAll('[data-pow-field]').forEach(start);
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+else init();

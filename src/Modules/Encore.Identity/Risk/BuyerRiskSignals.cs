@@ -1,0 +1,47 @@
+using Encore.Contracts.FlashSale;
+using Encore.Identity.Sessions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Encore.Identity.Risk;
+
+/// <summary>
+/// Scores a buyer from the request's headers, the device's own report and the admin's flag. The
+/// flag is read from the database and cached per instance for a few seconds (flagging on one
+/// instance clears that instance's entry at once; others follow within <see cref="FlagCacheSeconds"/>).
+/// </summary>
+internal sealed class BuyerRiskSignals(IServiceScopeFactory scopes, IMemoryCache cache, DeviceCookie cookie, IDeviceReports reports) : IBuyerRiskSignals
+{
+    public const int FlagCacheSeconds = 5;
+
+    public async ValueTask<BuyerRisk> AssessAsync(Guid? userId, HttpContext http, CancellationToken cancellationToken)
+    {
+        var headers = http.Request.Headers;
+        var deviceId = cookie.Read(http);
+        var server = new ServerSignals(
+            headers.UserAgent.ToString(),
+            headers.AcceptLanguage.Count > 0 && headers.AcceptLanguage.ToString().Length > 0,
+            headers.ContainsKey("sec-ch-ua"),
+            // A device id issued during this very request does not count: the browser has not shown it back yet.
+            deviceId is not null && http.Request.Cookies.ContainsKey(DeviceCookie.CookieName));
+        var device = deviceId is { } id ? await reports.GetAsync(id) : null;
+        var flag = userId is { } user ? await FlagAsync(user, cancellationToken) : null;
+        return RiskScore.Assess(server, device, flag is not null, flag?.Reason);
+    }
+
+    internal async Task<AccountFlag?> FlagAsync(Guid userId, CancellationToken ct)
+    {
+        if (cache.TryGetValue(CacheKey(userId), out AccountFlag? cached)) return cached;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
+        var flag = await db.AccountFlags.AsNoTracking().SingleOrDefaultAsync(f => f.UserId == userId, ct);
+        cache.Set(CacheKey(userId), flag, TimeSpan.FromSeconds(FlagCacheSeconds));
+        return flag;
+    }
+
+    internal void Forget(Guid userId) => cache.Remove(CacheKey(userId));
+
+    static string CacheKey(Guid userId) => $"encore:risk-flag:{userId:N}";
+}

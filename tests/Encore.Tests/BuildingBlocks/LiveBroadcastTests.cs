@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Encore.BuildingBlocks.Live;
+using Encore.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Encore.Tests.BuildingBlocks;
+
+public sealed class LiveBroadcastTests
+{
+    [Fact]
+    public async Task In_process_delivers_to_every_subscriber_of_the_channel_only()
+    {
+        var live = new InProcessLiveBroadcast();
+        var a = new ConcurrentQueue<string>();
+        var b = new ConcurrentQueue<string>();
+        var other = new ConcurrentQueue<string>();
+        using var subA = live.Subscribe("queue:1", a.Enqueue);
+        using var subB = live.Subscribe("queue:1", b.Enqueue);
+        using var subOther = live.Subscribe("queue:2", other.Enqueue);
+
+        await live.PublishAsync("queue:1", "42");
+
+        Assert.Equal(["42"], a);
+        Assert.Equal(["42"], b);
+        Assert.Empty(other);
+    }
+
+    [Fact]
+    public async Task A_disposed_subscription_hears_nothing_and_a_throwing_one_does_not_starve_others()
+    {
+        var live = new InProcessLiveBroadcast();
+        var heard = new ConcurrentQueue<string>();
+        var gone = new ConcurrentQueue<string>();
+        using var thrower = live.Subscribe("c", _ => throw new InvalidOperationException("subscriber bug"));
+        using var listener = live.Subscribe("c", heard.Enqueue);
+        var disposed = live.Subscribe("c", gone.Enqueue);
+        disposed.Dispose();
+
+        await live.PublishAsync("c", "x");
+
+        Assert.Equal(["x"], heard);
+        Assert.Empty(gone);
+    }
+
+    [Fact]
+    public async Task Redis_reaches_subscribers_on_another_instance()
+    {
+        // Two multiplexers stand for two app instances sharing one Redis.
+        await using var first = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
+        await using var second = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
+        var publisher = new RedisLiveBroadcast(first);
+        var subscriberInstance = new RedisLiveBroadcast(second);
+        var channel = "test:" + Guid.NewGuid().ToString("N");
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var alsoReceived = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var one = subscriberInstance.Subscribe(channel, m => received.TrySetResult(m));
+        using var two = subscriberInstance.Subscribe(channel, m => alsoReceived.TrySetResult(m));
+
+        await publisher.PublishAsync(channel, "serving:1200");
+
+        Assert.Equal("serving:1200", await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("serving:1200", await alsoReceived.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}
