@@ -53,16 +53,27 @@ if has raw; then
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP DATABASE pgbench" >/dev/null
 fi
 
+# The gates stay on for every hold (rate limits checked in Redis, a proof of work solved per hold)
+# but sized for a load generator on one address: buckets large enough not to refuse the benchmark's
+# own traffic, and a proof of work of ${POW_MAX:-1000} numbers instead of 50,000 so the client's
+# hashing does not eat the CPU the servers are measured on. The simulator keeps the per-account and
+# per-device buckets at their defaults (only the shared loopback address is opened up).
+BIG=(Capacity=1000000 RefillPerMinute=100000000)
+GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
+for who in Account Device Address; do for kv in "${BIG[@]}"; do GATE_ENV+=("Encore__RateLimits__Policies__holds__${who}__${kv}"); done; done
+SIM_GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
+for kv in "${BIG[@]}"; do SIM_GATE_ENV+=("Encore__RateLimits__Policies__holds__Address__${kv}"); done
 SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT" Encore__Demo__Seed=off)
 (cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" dotnet Encore.Web.dll seed-demo >"$OUT/seed-demo.log" 2>&1)
 
-# start_scaled [ENV=VALUE ...]: three instances behind HAProxy.
+# start_scaled [ENV=VALUE ...]: three instances behind HAProxy, with the gates of $GATES.
+GATES=("${GATE_ENV[@]}")
 start_scaled() {
   APP_PORTS=()
   local i
   for i in 1 2 3; do
     local port; port=$(free_port)
-    start_app "app$i" "$port" "${SCALED_ENV[@]}" "$@"
+    start_app "app$i" "$port" "${SCALED_ENV[@]}" "${GATES[@]}" "$@"
     APP_PORTS+=("$port")
   done
   start_lb "${APP_PORTS[@]}"
@@ -128,12 +139,13 @@ if has scaled || has advisory || has shed; then stop_scaled; fi
 
 if has simulate; then
   log "simulator: $SIM_BUYERS buyers, 3 instances behind HAProxy"
+  GATES=("${SIM_GATE_ENV[@]}")
   start_scaled
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d encore -tAc "SELECT count(*) FROM identity.\"AspNetUsers\" WHERE \"Email\" LIKE '%@bench.test'" > "$BENCH_TMP/seeded"
   seeded=$(cat "$BENCH_TMP/seeded")
   if [ "$seeded" -lt "$SIM_BUYERS" ]; then seed_buyers_postgres $((SIM_BUYERS - seeded)) $((seeded + 1)); fi
   bench setup --url "$URL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-sim.json" >&2
-  bench login --url "$URL" --count "$SIM_BUYERS" --password "$BUYER_PASSWORD" --parallel 64 --out "$OUT/tokens-sim.txt" | tee -a "$OUT/raw.txt" >&2
+  bench login --url "$URL" --count "$SIM_BUYERS" --password "$BUYER_PASSWORD" --parallel 64 --bots $(( (SIM_BUYERS + 199) / 200 )) --out "$OUT/tokens-sim.txt" | tee -a "$OUT/raw.txt" >&2
   dotnet "$OUT/bin/simulator/Encore.Simulator.dll" --url "$URL" --event "$OUT/event-sim.json" --tokens "$OUT/tokens-sim.txt" \
     --buyers "$SIM_BUYERS" --arrival 20 --duration "${SIM_DURATION:-60}" --report "$OUT/simulation.md" || log "the simulator reported a failed check"
   stop_scaled
@@ -142,7 +154,7 @@ fi
 if has embedded; then
   log "embedded: one instance, SQLite + in-process stores"
   EMB_PORT=$(free_port)
-  start_app embedded "$EMB_PORT" "ConnectionStrings__Sqlite=Data Source=$BENCH_TMP/embedded.db" Encore__Demo__Seed=auto
+  start_app embedded "$EMB_PORT" "ConnectionStrings__Sqlite=Data Source=$BENCH_TMP/embedded.db" Encore__Demo__Seed=auto "${GATE_ENV[@]}"
   seed_buyers_sqlite "$BENCH_TMP/embedded.db" "$BUYERS"
   EURL="http://127.0.0.1:$EMB_PORT"
   bench setup --url "$EURL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-embedded.json" >&2

@@ -42,25 +42,26 @@ public sealed class HoldWorkload : Workload
     readonly List<Guid[]> blocks;
     readonly bool standing;
     readonly int quantity;
-    readonly ConcurrentQueue<string> buyers;
-    readonly Func<string, HttpRequestMessage, Task>? decorate;
+    readonly ConcurrentQueue<Buyer> buyers;
+    readonly bool gated;
     readonly ConcurrentQueue<Granted> granted = new();
     long releaseFailures;
 
     sealed record Granted(Guid[] Seats, long Received, long ReleaseSent);
 
-    public HoldWorkload(BenchEvent ev, string kind, IEnumerable<string> tokens, Func<string, HttpRequestMessage, Task>? decorate = null)
+    /// <param name="gated">The build asks for a proof of work: each hold first fetches and solves a challenge, as a browser does.</param>
+    public HoldWorkload(BenchEvent ev, string kind, IEnumerable<Buyer> tokens, bool gated)
     {
         this.ev = ev;
-        this.decorate = decorate;
-        buyers = new ConcurrentQueue<string>(tokens);
+        this.gated = gated;
+        buyers = new ConcurrentQueue<Buyer>(tokens);
         (standing, quantity) = kind switch { "hold1" => (false, 1), "hold4" => (false, 4), "ga" => (true, 2), _ => throw new ArgumentException(kind) };
         blocks = standing ? [] : ev.Blocks(quantity);
     }
 
     public override async Task RunAsync(HttpClient http, Recorder recorder, long intended, CancellationToken ct)
     {
-        string? buyer;
+        Buyer? buyer;
         while (!buyers.TryDequeue(out buyer)) await Task.Delay(1, ct);
         try
         {
@@ -72,11 +73,16 @@ public sealed class HoldWorkload : Workload
             {
                 Content = new StringContent(body, Encoding.UTF8, "application/json"),
             };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", buyer);
-            if (decorate is not null) await decorate(buyer, request);
+            buyer.Apply(request);
             Guid holdId;
             try
             {
+                if (gated)
+                {
+                    var challengeSent = Stopwatch.GetTimestamp();
+                    request.Headers.Add(Altcha.Header, await Altcha.SolveAsync(http, buyer, "hold", ct));
+                    recorder.Add("challenge+solve", 200, challengeSent);
+                }
                 using var response = await http.SendAsync(request, ct);
                 var status = (int)response.StatusCode;
                 var text = await response.Content.ReadAsStringAsync(ct);
@@ -94,7 +100,7 @@ public sealed class HoldWorkload : Workload
             var releaseSent = Stopwatch.GetTimestamp();
             granted.Enqueue(new Granted(seats, received, releaseSent));
             using var release = new HttpRequestMessage(HttpMethod.Delete, $"/api/holds/{holdId}");
-            release.Headers.Authorization = new AuthenticationHeaderValue("Bearer", buyer);
+            buyer.Apply(release);
             try
             {
                 using var released = await http.SendAsync(release, CancellationToken.None);

@@ -26,8 +26,8 @@ switch (command)
     {
         var started = DateTime.UtcNow;
         var tokens = await Api.LoginBuyersAsync(options.Url, options.Int("first", 1), options.Int("count", 1000),
-            options.Get("password", "bench-buyer-password-1"), options.Int("parallel", 16));
-        await File.WriteAllLinesAsync(options.Get("out"), tokens);
+            options.Get("password", "bench-buyer-password-1"), options.Int("parallel", 16), options.Int("bots", 0));
+        await File.WriteAllLinesAsync(options.Get("out"), tokens.Select(t => t.ToString()));
         var seconds = (DateTime.UtcNow - started).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{tokens.Length} buyers signed in in {seconds:F1} s ({tokens.Length / seconds:F0}/s)"));
         return 0;
@@ -51,7 +51,7 @@ static async Task<int> RunAsync(Options options)
     using var http = Api.Client(options.Url, connections);
     Workload workload = workloadName == "ping"
         ? new PingWorkload(options.Get("path", "/api/ping"))
-        : new HoldWorkload(BenchEvent.Load(options.Get("event")), workloadName, File.ReadAllLines(options.Get("tokens")));
+        : new HoldWorkload(BenchEvent.Load(options.Get("event")), workloadName, Buyer.Load(options.Get("tokens")), await BotGate.EnabledAsync(http));
     var warmup = TimeSpan.FromSeconds(options.Int("warmup", 5));
     var duration = TimeSpan.FromSeconds(options.Int("duration", 20));
     var mode = options.Get("mode", "max");
@@ -82,19 +82,21 @@ static async Task<int> RunAsync(Options options)
 static async Task<int> RaceAsync(Options options)
 {
     var ev = BenchEvent.Load(options.Get("event"));
-    var tokens = File.ReadAllLines(options.Get("tokens"));
+    var tokens = Buyer.Load(options.Get("tokens"));
     using var http = Api.Client(options.Url, 128);
     var failures = new List<string>();
+    var gated = await BotGate.EnabledAsync(http);
     var hot = ev.Blocks(1).TakeLast(options.Int("seats", 50)).Select(b => b[0]).ToList();
     var perSeat = options.Int("per-seat", 20);
     if (tokens.Length < perSeat * 2) throw new InvalidOperationException("Too few buyer tokens for the race.");
 
-    async Task<(int Status, JsonNode? Body, string Token)> HoldAsync(string token, object body)
+    async Task<(int Status, JsonNode? Body, Buyer Token)> HoldAsync(Buyer token, object body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/performances/{ev.PerformanceId}/holds") { Content = Body(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        token.Apply(request);
         try
         {
+            if (gated) request.Headers.Add(Altcha.Header, await Altcha.SolveAsync(http, token, "hold"));
             using var response = await http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             return ((int)response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null, token);
@@ -117,7 +119,7 @@ static async Task<int> RaceAsync(Options options)
 
     // Standing: more requests of 2 than the area holds.
     var requests = ev.StandingCapacity / 2 + options.Int("standing-extra", 500);
-    var standing = new List<(int Status, JsonNode? Body, string Token)>();
+    var standing = new List<(int Status, JsonNode? Body, Buyer Token)>();
     foreach (var batch in Enumerable.Range(0, requests).Chunk(256))
         standing.AddRange(await Task.WhenAll(batch.Select(i => HoldAsync(tokens[(hot.Count * perSeat + i) % tokens.Length], new { section = ev.StandingSection, quantity = 2 }))));
     var gaPlaced = standing.Where(r => r.Status == 201).ToList();
@@ -135,7 +137,7 @@ static async Task<int> RaceAsync(Options options)
     foreach (var w in winners)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/holds/{w.Body!["id"]}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", w.Token);
+        w.Token.Apply(request);
         using var response = await http.SendAsync(request);
         if ((int)response.StatusCode != 200) failures.Add($"hold {w.Body["id"]} not readable by its holder ({(int)response.StatusCode})");
     }
@@ -144,7 +146,7 @@ static async Task<int> RaceAsync(Options options)
     foreach (var w in winners.Concat(gaPlaced))
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/holds/{w.Body!["id"]}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", w.Token);
+        w.Token.Apply(request);
         using var response = await http.SendAsync(request);
         if ((int)response.StatusCode != 204) failures.Add($"release of {w.Body["id"]}: {(int)response.StatusCode}");
     }

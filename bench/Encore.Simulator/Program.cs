@@ -13,10 +13,10 @@ using Encore.Bench;
 // reads the hold state back through the API and checks the invariants; exit code 1 if one fails.
 var options = SimOptions.Parse(args);
 var ev = BenchEvent.Load(options.Event);
-var tokens = File.ReadAllLines(options.Tokens).Take(options.Buyers).ToArray();
+var tokens = Buyer.Load(options.Tokens).Take(options.Buyers).ToArray();
 if (tokens.Length < options.Buyers) throw new InvalidOperationException($"{options.Buyers} buyers asked for, {tokens.Length} tokens given.");
 using var http = Api.Client(options.Url, options.Connections);
-var sim = new Simulation(http, ev, tokens, options);
+var sim = new Simulation(http, ev, tokens, options, await BotGate.EnabledAsync(http));
 var report = await sim.RunAsync();
 Console.WriteLine(report.Text);
 if (options.ReportPath is { } path) await File.WriteAllTextAsync(path, report.Text);
@@ -45,7 +45,7 @@ sealed record Granted(Guid Id, int Buyer, bool Greedy, Guid[] Seats, string? Sec
 
 sealed record SimReport(string Text, bool Failed);
 
-sealed class Simulation(HttpClient http, BenchEvent ev, string[] tokens, SimOptions options)
+sealed class Simulation(HttpClient http, BenchEvent ev, Buyer[] tokens, SimOptions options, bool gated)
 {
     readonly ConcurrentQueue<Granted> granted = new();
     readonly ConcurrentDictionary<string, long> statuses = new();
@@ -98,13 +98,28 @@ sealed class Simulation(HttpClient http, BenchEvent ev, string[] tokens, SimOpti
         if (!ok) failures.Add(name);
     }
 
-    async Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter)> SendAsync(HttpMethod method, string url, string token, object? body)
+    /// <summary>Flagged bots solve their (100× harder) proofs one at a time: a scalper's machine is finite too.</summary>
+    readonly SemaphoreSlim botSolver = new(1);
+
+    async Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter)> SendAsync(HttpMethod method, string url, Buyer token, object? body, string? proofScope = null)
     {
         using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        token.Apply(request);
         if (body is not null) request.Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body, Api.Json), Encoding.UTF8, "application/json");
         try
         {
+            if (proofScope is not null && gated)
+            {
+                if (token.Bot) await botSolver.WaitAsync();
+                try
+                {
+                    request.Headers.Add(Altcha.Header, await Altcha.SolveAsync(http, token, proofScope));
+                }
+                finally
+                {
+                    if (token.Bot) botSolver.Release();
+                }
+            }
             using var response = await http.SendAsync(request);
             var status = (int)response.StatusCode;
             statuses.AddOrUpdate(status.ToString(CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
@@ -173,11 +188,12 @@ sealed class Simulation(HttpClient http, BenchEvent ev, string[] tokens, SimOpti
     async Task<Granted?> TryHoldAsync(int buyer, bool greedy, int quantity)
     {
         var body = Request(quantity, out var seats, out var section);
-        var (status, json, retryAfter) = await SendAsync(HttpMethod.Post, $"/api/performances/{ev.PerformanceId}/holds", tokens[buyer], body);
+        var (status, json, retryAfter) = await SendAsync(HttpMethod.Post, $"/api/performances/{ev.PerformanceId}/holds", tokens[buyer], body, "hold");
         if (greedy) Interlocked.Increment(ref greedyRequests); else Interlocked.Increment(ref humanRequests);
         if (status is 429 or 503)
         {
-            await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(1));
+            // People wait as told; a greedy bot comes back at its own pace.
+            if (!greedy) await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(1));
             return null;
         }
         if (status != 201 || json is null) return null;
@@ -233,6 +249,17 @@ sealed class Simulation(HttpClient http, BenchEvent ev, string[] tokens, SimOpti
         }
     }
 
+    /// <summary>The holder reads its hold; a rate-limited buyer (a bot that spent its tokens) waits as told.</summary>
+    async Task<(int Status, JsonNode? Body)> ReadHoldAsync(Granted hold)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var (status, body, retryAfter) = await SendAsync(HttpMethod.Get, $"/api/holds/{hold.Id}", tokens[hold.Buyer], null);
+            if (status != 429 || attempt == 10) return (status, body);
+            await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(2));
+        }
+    }
+
     async Task CheckAsync(int greedyCount)
     {
         var all = granted.ToArray();
@@ -264,7 +291,7 @@ sealed class Simulation(HttpClient http, BenchEvent ev, string[] tokens, SimOpti
         foreach (var batch in live.Chunk(64))
             foreach (var (hold, status, body) in await Task.WhenAll(batch.Select(async h =>
             {
-                var (status, body, _) = await SendAsync(HttpMethod.Get, $"/api/holds/{h.Id}", tokens[h.Buyer], null);
+                var (status, body) = await ReadHoldAsync(h);
                 return (h, status, body);
             })))
             {
@@ -274,7 +301,7 @@ sealed class Simulation(HttpClient http, BenchEvent ev, string[] tokens, SimOpti
         var released = all.Where(g => g.ReleaseSent != long.MaxValue).ToList();
         var badReleased = 0;
         foreach (var batch in released.Chunk(64))
-            badReleased += (await Task.WhenAll(batch.Select(h => SendAsync(HttpMethod.Get, $"/api/holds/{h.Id}", tokens[h.Buyer], null)))).Count(r => r.Status != 404);
+            badReleased += (await Task.WhenAll(batch.Select(ReadHoldAsync))).Count(r => r.Status != 404);
         Check("Every hold released or live within its TTL", badLive == 0 && badReleased == 0,
             $"{live.Count} kept holds live and expiring within {holdMinutes} min of creation (bad: {badLive}); {released.Count} released holds gone (bad: {badReleased})");
 
@@ -291,6 +318,13 @@ sealed class Simulation(HttpClient http, BenchEvent ev, string[] tokens, SimOpti
             $"most held by one of {greedyCount} bots: {greedyMax}; the per-buyer limit a human gets: {ev.BuyerLimit} (most any human here held: {humanMax}); bot requests {greedyRequests} vs human {humanRequests}");
 
         checks.Add(("Admission in shuffle-then-FIFO order at the configured pace (±5%)", "NOT RUN — the waiting room is not in this build yet"));
-        checks.Add(("Devices flagged as bots hold < 1% of inventory", "NOT RUN — device flags (bot defenses) are not in this build yet"));
+        var flagged = live.Where(g => tokens[g.Buyer].Bot).Sum(g => g.Quantity);
+        var inventory = ev.SeatCount + ev.StandingCapacity;
+        var flaggedCount = tokens.Count(t => t.Bot);
+        if (gated)
+            Check("Devices flagged as bots hold < 1% of inventory", flagged < inventory / 100.0,
+                $"{flaggedCount} bots whose device reported automation (BotD) hold {flagged} of {inventory} ({100.0 * flagged / inventory:F2} %); each of their holds needs a proof of work 100× harder and meets the per-account and per-device rate limits");
+        else
+            checks.Add(("Devices flagged as bots hold < 1% of inventory", "NOT RUN — this build has no bot defenses"));
     }
 }

@@ -51,15 +51,20 @@ public static class Api
         }
     }
 
-    /// <summary>Logs in accounts buyer{first..first+count-1}@bench.test in parallel; returns their tokens in order.</summary>
-    public static async Task<string[]> LoginBuyersAsync(string baseUrl, int first, int count, string password, int parallel, CancellationToken ct = default)
+    /// <summary>
+    /// Signs in accounts buyer{first..}@bench.test in parallel, each then reporting its browser's
+    /// device signals as the page script does (which issues the device cookie the rate limits and
+    /// the bot gate key on). <paramref name="bots"/> of them, the first ones, report BotD's detection.
+    /// </summary>
+    public static async Task<Buyer[]> LoginBuyersAsync(string baseUrl, int first, int count, string password, int parallel, int bots = 0, CancellationToken ct = default)
     {
         using var http = Client(baseUrl, parallel);
-        var tokens = new string[count];
+        var tokens = new Buyer[count];
         var done = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (i, token) =>
         {
-            tokens[i] = await LoginAsync(http, BuyerEmail(first + i), password, ct: token);
+            var bearer = await LoginAsync(http, BuyerEmail(first + i), password, ct: token);
+            tokens[i] = await Buyer.ReportDeviceAsync(http, bearer, $"benchvisitor{first + i:D8}", bot: i < bots, token);
             var n = Interlocked.Increment(ref done);
             if (n % 500 == 0) Console.Error.WriteLine($"  {n}/{count} buyers signed in");
         });
@@ -78,6 +83,53 @@ public static class Api
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");
         return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+}
+
+/// <summary>
+/// A signed-in buyer as a browser presents itself: bearer token, the device cookie, and the headers
+/// a real browser sends (a Firefox User-Agent, Accept-Language), so the risk score sees a person
+/// unless the device reported automation. Stored one per line: token, tab, cookie, tab, bot flag.
+/// </summary>
+public sealed record Buyer(string Token, string? DeviceCookie, bool Bot)
+{
+    public const string UserAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+
+    public void Apply(HttpRequestMessage request)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Headers.TryAddWithoutValidation("Accept-Language", "en-GB,en;q=0.8");
+        if (DeviceCookie is not null) request.Headers.TryAddWithoutValidation("Cookie", DeviceCookie);
+    }
+
+    public override string ToString() => $"{Token}\t{DeviceCookie}\t{(Bot ? "bot" : "human")}";
+
+    public static Buyer Parse(string line)
+    {
+        var parts = line.Split('\t');
+        return new Buyer(parts[0], parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null, parts.Length > 2 && parts[2] == "bot");
+    }
+
+    public static Buyer[] Load(string path) => [.. File.ReadLines(path).Where(l => l.Length > 0).Select(Parse)];
+
+    /// <summary>POST /api/bot-defense/signals; returns the buyer with the device cookie it was given.</summary>
+    public static async Task<Buyer> ReportDeviceAsync(HttpClient http, string bearer, string visitorId, bool bot, CancellationToken ct)
+    {
+        var buyer = new Buyer(bearer, null, bot);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bot-defense/signals")
+        {
+            Content = JsonContent.Create(new { visitorId, bot, botKind = bot ? "headless_chrome" : null, webdriver = bot }, options: Api.Json),
+        };
+        buyer.Apply(request);
+        using var response = await http.SendAsync(request, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return buyer; // a build without bot defenses
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Device report: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        var cookie = response.Headers.TryGetValues("Set-Cookie", out var values)
+            ? values.Select(v => v.Split(';')[0]).FirstOrDefault(v => v.StartsWith("encore.device=", StringComparison.Ordinal))
+            : null;
+        return buyer with { DeviceCookie = cookie };
     }
 }
 
