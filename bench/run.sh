@@ -7,6 +7,7 @@
 #   BENCH_BUYERS  accounts to seed and sign in (default 2000)
 #   BENCH_DURATION, BENCH_WARMUP  seconds per measured run (default 20, 5)
 #   BENCH_CONNECTIONS  connections of the load generator (default 64)
+#   SHED_RATE     the overload rate (default 2× the 1-seat maximum measured in the same run)
 source "$(dirname "$0")/lib.sh"
 
 STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate}
@@ -116,7 +117,7 @@ fi
 if has shed; then
   log "load shedding at 2× the 1-seat hold capacity"
   bench run --url "$URL" --workload hold1 --event "$OUT/event-scaled.json" --tokens "$OUT/tokens-scaled.txt" --mode rate \
-    --rate "2x:scaled-hold1-max" --connections 512 --warmup 2 --duration "$DURATION" --label scaled-hold1-2x --results "$RESULTS" || true
+    --rate "${SHED_RATE:-2x:scaled-hold1-max}" --connections 512 --warmup 2 --duration "$DURATION" --label scaled-hold1-2x --results "$RESULTS" || true
 fi
 
 if has advisory; then
@@ -132,7 +133,7 @@ if has shed; then
   stop_scaled
   start_scaled Encore__LoadShedding__MaxConcurrentRequests="${SHED_LIMIT:-64}" Encore__LoadShedding__QueueLimit="${SHED_QUEUE:-128}"
   bench run --url "$URL" --workload hold1 --event "$OUT/event-scaled.json" --tokens "$OUT/tokens-scaled.txt" --mode rate \
-    --rate "2x:scaled-hold1-max" --connections 512 --warmup 2 --duration "$DURATION" --label scaled-hold1-2x-shedding --results "$RESULTS" || true
+    --rate "${SHED_RATE:-2x:scaled-hold1-max}" --connections 512 --warmup 2 --duration "$DURATION" --label scaled-hold1-2x-shedding --results "$RESULTS" || true
 fi
 
 if has scaled || has advisory || has shed; then stop_scaled; fi

@@ -80,13 +80,24 @@ public sealed class HoldWorkload : Workload
                 if (gated)
                 {
                     var challengeSent = Stopwatch.GetTimestamp();
-                    request.Headers.Add(Altcha.Header, await Altcha.SolveAsync(http, buyer, "hold", ct));
-                    recorder.Add("challenge+solve", 200, challengeSent);
+                    var (proof, challengeStatus) = await Altcha.TrySolveAsync(http, buyer, "hold", ct);
+                    recorder.Add("challenge+solve", challengeStatus, challengeSent);
+                    if (proof is null)
+                    {
+                        // Refused before the hold itself (shed or rate-limited): that is this operation's answer.
+                        recorder.Add("hold", challengeStatus, intended);
+                        recorder.Add("hold-from-send", challengeStatus, challengeSent);
+                        return;
+                    }
+                    request.Headers.Add(Altcha.Header, proof);
                 }
+                var sent = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request, ct);
                 var status = (int)response.StatusCode;
                 var text = await response.Content.ReadAsStringAsync(ct);
                 recorder.Add("hold", status, intended);
+                // The server's own answer time, without the client's backlog: what a refusal costs.
+                recorder.Add("hold-from-send", status, sent);
                 if (status != 201) return;
                 holdId = JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
             }
@@ -99,18 +110,31 @@ public sealed class HoldWorkload : Workload
 
             var releaseSent = Stopwatch.GetTimestamp();
             granted.Enqueue(new Granted(seats, received, releaseSent));
-            using var release = new HttpRequestMessage(HttpMethod.Delete, $"/api/holds/{holdId}");
-            buyer.Apply(release);
-            try
+            // A refused release (shed, rate-limited) is retried after Retry-After, as a browser would:
+            // otherwise the seat stays held until its TTL.
+            for (var attempt = 0; ; attempt++)
             {
-                using var released = await http.SendAsync(release, CancellationToken.None);
-                recorder.Add("release", (int)released.StatusCode, releaseSent);
-                if ((int)released.StatusCode != 204) Interlocked.Increment(ref releaseFailures);
-            }
-            catch (HttpRequestException)
-            {
-                recorder.Add("release", 0, releaseSent);
-                Interlocked.Increment(ref releaseFailures);
+                using var release = new HttpRequestMessage(HttpMethod.Delete, $"/api/holds/{holdId}");
+                buyer.Apply(release);
+                var sentAt = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var released = await http.SendAsync(release, CancellationToken.None);
+                    var status = (int)released.StatusCode;
+                    recorder.Add("release", status, sentAt);
+                    if (status is 429 or 503 && attempt < 5)
+                    {
+                        await Task.Delay(released.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), CancellationToken.None);
+                        continue;
+                    }
+                    if (status != 204) Interlocked.Increment(ref releaseFailures);
+                }
+                catch (HttpRequestException)
+                {
+                    recorder.Add("release", 0, sentAt);
+                    Interlocked.Increment(ref releaseFailures);
+                }
+                break;
             }
         }
         finally

@@ -15,12 +15,17 @@ public static class Altcha
 {
     public const string Header = "X-Altcha";
 
-    public static async Task<string> SolveAsync(HttpClient http, Buyer buyer, string scope, CancellationToken ct = default)
+    public static async Task<string> SolveAsync(HttpClient http, Buyer buyer, string scope, CancellationToken ct = default) =>
+        (await TrySolveAsync(http, buyer, scope, ct)).Proof
+        ?? throw new HttpRequestException("The challenge endpoint refused.");
+
+    /// <summary>The proof, or the status with which the challenge endpoint refused (429, 503 under load).</summary>
+    public static async Task<(string? Proof, int Status)> TrySolveAsync(HttpClient http, Buyer buyer, string scope, CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/bot-defense/challenge?scope={scope}");
         buyer.Apply(request);
         using var response = await http.SendAsync(request, ct);
-        response.EnsureSuccessStatusCode();
+        if (!response.IsSuccessStatusCode) return (null, (int)response.StatusCode);
         var challenge = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
         var salt = challenge["salt"]!.GetValue<string>();
         var target = challenge["challenge"]!.GetValue<string>();
@@ -31,7 +36,7 @@ public static class Altcha
             ["algorithm"] = challenge["algorithm"]!.GetValue<string>(), ["challenge"] = target, ["number"] = number,
             ["salt"] = salt, ["signature"] = challenge["signature"]!.GetValue<string>(),
         };
-        return Convert.ToBase64String(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        return (Convert.ToBase64String(Encoding.UTF8.GetBytes(payload.ToJsonString())), 200);
     }
 
     public static long? Solve(string salt, string challenge, long max)
