@@ -3,6 +3,7 @@ using Encore.Identity;
 using Encore.Inventory;
 using Encore.Ledger;
 using Encore.Tax;
+using Encore.WaitingRoom;
 using Encore.Web.Components;
 using Encore.Web.Gateway;
 using Encore.Web.Hosting;
@@ -15,6 +16,7 @@ builder.Services.AddCatalog(builder.Configuration);
 builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddLedger(builder.Configuration);
 builder.Services.AddTax(builder.Configuration);
+builder.Services.AddWaitingRoom(builder.Configuration);
 builder.Services.AddRazorComponents();
 
 var app = builder.Build();
@@ -37,9 +39,12 @@ if (args.Contains("reconcile"))
 await app.SeedDemoDataAsync(force: false);
 
 app.UseEncoreDefaults();
+// The waiting room's live line (SSE is the fallback where WebSockets do not get through).
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
 app.MapIdentityModule();
 app.MapCatalog();
 app.MapInventory();
+app.MapWaitingRoom();
 app.MapGateway();
 app.MapLedger();
 app.MapTax();

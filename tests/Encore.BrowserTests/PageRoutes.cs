@@ -24,6 +24,10 @@ public static partial class PageRoutes
     public static readonly IReadOnlyDictionary<string, string> UnlinkedSamples = new Dictionary<string, string>
     {
         ["/error/{StatusCode:int}"] = "/error/500",
+        // A hold that has ended (or never existed): the live hold is checked by HoldJourneyTests.
+        ["/holds/{HoldId:guid}"] = "/holds/00000000-0000-0000-0000-000000000001",
+        // An event without a queue (the demo has none): the page that says so. Queued events link theirs from the event page.
+        ["/events/{EventId:guid}/queue"] = "/events/00000000-0000-0000-0000-000000000001/queue",
     };
 
     public static IReadOnlyList<PageRoute> All() =>

@@ -83,6 +83,13 @@ internal class InventoryDbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("lock_pool_seats");
             e.HasKey(s => new { s.PerformanceId, s.SeatId });
         });
+        model.Entity<LockExpiredHold>(e =>
+        {
+            e.ToTable("lock_expired_holds");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Section).HasMaxLength(40);
+            e.HasIndex(x => x.PerformanceId);
+        });
         model.Entity<LockHoldKey>(e =>
         {
             e.ToTable("lock_hold_keys");

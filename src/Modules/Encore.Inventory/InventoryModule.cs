@@ -5,6 +5,7 @@ using Encore.Contracts.FlashSale;
 using Encore.Contracts.Identity;
 using Encore.Inventory.Availability;
 using Encore.Inventory.Holds;
+using Encore.Inventory.Live;
 using Encore.Inventory.Pools;
 using Encore.Inventory.Sync;
 using Microsoft.AspNetCore.Builder;
@@ -18,6 +19,8 @@ namespace Encore.Inventory;
 
 public static class InventoryModule
 {
+    const string HoldStoreBackend = "backend";
+
     public static IServiceCollection AddInventory(this IServiceCollection services, IConfiguration configuration)
     {
         var options = InventoryOptions.From(configuration);
@@ -30,12 +33,17 @@ public static class InventoryModule
         if (options.HoldStore == "AdvisoryLock")
         {
             if (!storage.IsPostgres) throw new InvalidOperationException("Encore:Inventory:HoldStore=AdvisoryLock needs Encore:Storage=Postgres.");
-            services.AddSingleton<IHoldStore>(sp => new AdvisoryLockHoldStore(AdvisoryLockHoldStore.DataSource(storage.ConnectionString), sp.GetRequiredService<TimeProvider>()));
+            services.AddKeyedSingleton<IHoldStore>(HoldStoreBackend, (sp, _) =>
+                new AdvisoryLockHoldStore(AdvisoryLockHoldStore.DataSource(storage.ConnectionString), sp.GetRequiredService<TimeProvider>()));
         }
         else if (redis)
-            services.AddSingleton<IHoldStore>(sp => new RedisHoldStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddKeyedSingleton<IHoldStore>(HoldStoreBackend, (sp, _) => new RedisHoldStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
         else
-            services.AddSingleton<IHoldStore, InProcessHoldStore>();
+            services.AddKeyedSingleton<IHoldStore>(HoldStoreBackend, (sp, _) => new InProcessHoldStore(sp.GetRequiredService<TimeProvider>()));
+        // The app sees the store through the live feed, which publishes what each change did.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AvailabilityFeed>(sp, sp.GetRequiredKeyedService<IHoldStore>(HoldStoreBackend)));
+        services.AddSingleton<IHoldStore>(sp => new LiveHoldStore(sp.GetRequiredKeyedService<IHoldStore>(HoldStoreBackend), sp.GetRequiredService<AvailabilityFeed>()));
+        services.AddHostedService<AvailabilityFeedService>();
 
         services.AddHostedService<HoldStoreWarmup>();
         services.AddSingleton<LayoutCache>();
@@ -51,6 +59,7 @@ public static class InventoryModule
     public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder endpoints)
     {
         GetAvailability.Map(endpoints);
+        AvailabilityStream.Map(endpoints);
 
         var buyer = endpoints.MapGroup("/api").WithTags("Holds").RequireAuthorization(Policies.SignedIn)
             .RequireRateLimiting(RateLimitPolicies.Holds)

@@ -318,6 +318,47 @@ public abstract class HoldStoreContract
     }
 
     [Fact]
+    public async Task Expired_holds_are_handed_to_the_live_feed_once_whichever_operation_swept_them()
+    {
+        var (store, hall) = await ReadyAsync();
+        var seats = Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), hall.A.Take(2)), default));
+        Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 2), default));
+        var kept = Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[5]]), default));
+        Assert.True((await store.ExtendAsync(kept.Id, kept.BuyerId, default)) is ExtendOutcome.Extended);
+        Assert.True((await store.TakeExpiredAsync(hall.PerformanceId, default)).IsEmpty);
+
+        Clock.Advance(Ttl + TimeSpan.FromSeconds(1));
+        // Another operation's sweep releases them first; the feed still learns of them.
+        Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
+
+        var expired = await store.TakeExpiredAsync(hall.PerformanceId, default);
+        Assert.Equal(seats.SeatIds.Order(), expired.SeatIds.Order());
+        Assert.Equal(["FLOOR"], expired.Sections);
+        Assert.True((await store.TakeExpiredAsync(hall.PerformanceId, default)).IsEmpty);
+        Assert.True((await store.TakeExpiredAsync(Guid.CreateVersion7(), default)).IsEmpty);
+    }
+
+    [Fact]
+    public async Task The_claims_of_some_seats_and_sections_are_read_as_they_are_now()
+    {
+        var (store, hall) = await ReadyAsync();
+        var hold = Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[1]]), default));
+        Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 3), default));
+        Assert.IsType<BlockOutcome.Blocked>(await store.BlockAsync(hall.PerformanceId, InventoryPool.BoxOffice, [hall.A[2].Id], default));
+
+        var claims = await store.ClaimsOfAsync(hall.PerformanceId, [hall.A[1].Id, hall.A[2].Id, hall.A[3].Id], ["FLOOR"], default);
+        Assert.Equal([hall.A[1].Id], claims.HeldSeats);
+        Assert.Equal(InventoryPool.BoxOffice, Assert.Single(claims.PoolSeats).Value);
+        Assert.Equal(3, claims.StandingHeld["FLOOR"]);
+
+        Clock.Advance(Ttl + TimeSpan.FromSeconds(1));
+        claims = await store.ClaimsOfAsync(hall.PerformanceId, [hall.A[1].Id], ["FLOOR"], default);
+        Assert.Empty(claims.HeldSeats);
+        Assert.Equal(0, claims.StandingHeld["FLOOR"]);
+        Assert.Null(await store.GetAsync(hold.Id, default));
+    }
+
+    [Fact]
     public async Task A_performance_the_store_never_loaded_asks_to_be_loaded()
     {
         var store = CreateStore();

@@ -26,15 +26,17 @@ internal static class GetAvailability
 
     internal sealed record SectionPrice(string Section, long PriceMinor);
 
+    /// <param name="AsOf">When the hold store was read (ms since the epoch): live changes with an older version are already included.</param>
     internal sealed record AvailabilityView(
         Guid PerformanceId, bool OnSale, string Currency, int BuyerLimit, int HoldMinutes,
-        SeatAvailability Seats, IReadOnlyList<SectionPrice> Prices, IReadOnlyList<StandingAvailability> GeneralAdmission);
+        SeatAvailability Seats, IReadOnlyList<SectionPrice> Prices, IReadOnlyList<StandingAvailability> GeneralAdmission, long AsOf);
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/api/performances/{performanceId:guid}/availability", Handle).AllowAnonymous()
             .WithTags("Inventory")
             .WithSummary("Seat states and standing places left for a performance")
-            .WithDescription("Lists the seats that are held, blocked or not for sale (every other seat is available) and the places left per standing area. Cacheable for 2 s; honours If-None-Match.")
+            .WithDescription("Lists the seats that are held, blocked or not for sale (every other seat is available) and the places left per standing area. " +
+                "Cacheable for 2 s; honours If-None-Match (the ETag ignores asOf). Live changes: GET …/availability/live.")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -43,6 +45,17 @@ internal static class GetAvailability
     {
         if (await holds.LayoutAsync(performanceId, ct) is not { } layout)
             return InventoryProblems.NotFound($"No performance {performanceId} on sale.");
+        var (view, etag) = await ReadAsync(layout, holds, clock, ct);
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = "public, max-age=2";
+        if (http.Request.Headers.IfNoneMatch.Any(v => v == etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Ok(view);
+    }
+
+    /// <summary>The availability and its ETag, for the endpoint and for pages that render it.</summary>
+    internal static async Task<(AvailabilityView View, string ETag)> ReadAsync(PerformanceLayout layout, HoldService holds, TimeProvider clock, CancellationToken ct)
+    {
+        var asOf = clock.GetUtcNow();
         var claims = await holds.SnapshotAsync(layout, ct);
 
         var held = new List<Guid>();
@@ -62,13 +75,12 @@ internal static class GetAvailability
         var prices = layout.Seats.Values.Where(s => s.Sellable).GroupBy(s => s.Section)
             .Select(g => new SectionPrice(g.Key, g.Min(s => s.PriceMinor!.Value)))
             .OrderBy(p => p.Section, StringComparer.Ordinal).ToList();
-        var view = new AvailabilityView(performanceId, layout.NotOnSale(clock.GetUtcNow()) is null, layout.Currency, layout.BuyerLimit,
-            (int)layout.HoldTtl.TotalMinutes, seats, prices, standing);
+        var view = new AvailabilityView(layout.PerformanceId, layout.NotOnSale(asOf) is null, layout.Currency, layout.BuyerLimit,
+            (int)layout.HoldTtl.TotalMinutes, seats, prices, standing, asOf.ToUnixTimeMilliseconds());
 
-        var etag = "\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(view, JsonSerializerOptions.Web))))[..32] + "\"";
-        http.Response.Headers.ETag = etag;
-        http.Response.Headers.CacheControl = "public, max-age=2";
-        if (http.Request.Headers.IfNoneMatch.Any(v => v == etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Ok(view);
+        // Read before the snapshot, asOf never claims more than the snapshot shows; it is left out of
+        // the ETag so an unchanged availability still answers 304.
+        var etag = "\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(view with { AsOf = 0 }, JsonSerializerOptions.Web))))[..32] + "\"";
+        return (view, etag);
     }
 }

@@ -63,7 +63,12 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
     static async Task SweepAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid performanceId, DateTimeOffset now, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(BatchCommand($"""DELETE FROM {S}.lock_holds WHERE "PerformanceId" = $1 AND "ExpiresAt" <= $2""", performanceId, now));
+        // The expired holds' claims are kept for the live feed, which tells watching pages the seats are free again.
+        batch.BatchCommands.Add(BatchCommand(
+            $"""
+            WITH gone AS (DELETE FROM {S}.lock_holds WHERE "PerformanceId" = $1 AND "ExpiresAt" <= $2 RETURNING "SeatIds", "Section")
+            INSERT INTO {S}.lock_expired_holds ("PerformanceId", "SeatIds", "Section") SELECT $1, "SeatIds", "Section" FROM gone
+            """, performanceId, now));
         batch.BatchCommands.Add(BatchCommand($"""DELETE FROM {S}.lock_hold_keys WHERE "PerformanceId" = $1 AND "Until" <= $2""", performanceId, now));
         await batch.ExecuteNonQueryAsync(ct);
     }
@@ -319,6 +324,60 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
                 performanceId, seatIds.ToArray(), (int)pool);
             await delete.ExecuteNonQueryAsync(ct);
             await transaction.CommitAsync(ct);
+        }
+    }
+
+    public async Task<ClaimSnapshot> ClaimsOfAsync(Guid performanceId, IReadOnlyCollection<Guid> seatIds, IReadOnlyCollection<string> sections, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (!await LoadedAsync(connection, null, performanceId, ct)) throw new PerformanceNotLoadedException(performanceId);
+        var held = new HashSet<Guid>();
+        var pools = new Dictionary<Guid, InventoryPool>();
+        var standing = sections.Distinct(StringComparer.Ordinal).ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BatchCommand(
+            $"""
+            SELECT s."SeatId" FROM {S}.lock_hold_seats s JOIN {S}.lock_holds h ON h."HoldId" = s."HoldId"
+            WHERE s."PerformanceId" = $1 AND s."SeatId" = ANY($2) AND h."ExpiresAt" > $3
+            """, performanceId, seatIds.ToArray(), now));
+        batch.BatchCommands.Add(BatchCommand($"""SELECT "SeatId", "Pool" FROM {S}.lock_pool_seats WHERE "PerformanceId" = $1 AND "SeatId" = ANY($2)""",
+            performanceId, seatIds.ToArray()));
+        batch.BatchCommands.Add(BatchCommand(
+            $"""
+            SELECT "Section", SUM("Quantity")::integer FROM {S}.lock_holds
+            WHERE "PerformanceId" = $1 AND "ExpiresAt" > $2 AND "Section" = ANY($3) GROUP BY "Section"
+            """, performanceId, now, standing.Keys.ToArray()));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) held.Add(reader.GetGuid(0));
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct)) pools[reader.GetGuid(0)] = (InventoryPool)reader.GetInt32(1);
+        await reader.NextResultAsync(ct);
+        while (await reader.ReadAsync(ct)) standing[reader.GetString(0)] = reader.GetInt32(1);
+        return new ClaimSnapshot(held, pools, standing);
+    }
+
+    public async Task<ExpiredClaims> TakeExpiredAsync(Guid performanceId, CancellationToken ct)
+    {
+        var (connection, transaction) = await LockAsync(performanceId, ct);
+        await using (connection)
+        await using (transaction)
+        {
+            if (!await LoadedAsync(connection, transaction, performanceId, ct)) return ExpiredClaims.None;
+            await SweepAsync(connection, transaction, performanceId, clock.GetUtcNow(), ct);
+            var seats = new List<Guid>();
+            var sections = new List<string>();
+            await using (var take = Command(connection, transaction,
+                $"""DELETE FROM {S}.lock_expired_holds WHERE "PerformanceId" = $1 RETURNING "SeatIds", "Section" """, performanceId))
+            await using (var reader = await take.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct))
+                {
+                    var ids = reader.GetString(0);
+                    if (ids.Length > 0) seats.AddRange(ids.Split(',').Select(Guid.Parse));
+                    if (!reader.IsDBNull(1)) sections.Add(reader.GetString(1));
+                }
+            await transaction.CommitAsync(ct);
+            return seats.Count == 0 && sections.Count == 0 ? ExpiredClaims.None : new ExpiredClaims(seats, sections);
         }
     }
 

@@ -39,6 +39,23 @@ internal interface IHoldStore
 
     /// <summary>Returns seats of a pool to public sale; seats not in that pool are left alone.</summary>
     Task UnblockAsync(Guid performanceId, InventoryPool pool, IReadOnlyList<Guid> seatIds, CancellationToken ct);
+
+    /// <summary>The live claims on some seats and standing sections only: what the live feed tells watching pages.</summary>
+    Task<ClaimSnapshot> ClaimsOfAsync(Guid performanceId, IReadOnlyCollection<Guid> seatIds, IReadOnlyCollection<string> sections, CancellationToken ct);
+
+    /// <summary>
+    /// Sweeps the performance's expired holds and hands over what every hold that expired since the
+    /// last call had claimed (whichever operation swept it), once: a second caller, on this or any
+    /// other instance, gets only what expired after. Empty when the store does not know the performance.
+    /// </summary>
+    Task<ExpiredClaims> TakeExpiredAsync(Guid performanceId, CancellationToken ct);
+}
+
+/// <summary>Seats and standing sections that expired holds had claimed; a section appears once per hold.</summary>
+internal sealed record ExpiredClaims(IReadOnlyList<Guid> SeatIds, IReadOnlyList<string> Sections)
+{
+    public static readonly ExpiredClaims None = new([], []);
+    public bool IsEmpty => SeatIds.Count == 0 && Sections.Count == 0;
 }
 
 /// <summary>One buyer's request: specific seats, or a quantity in a standing area.</summary>

@@ -27,7 +27,12 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         public readonly PriorityQueue<Guid, DateTimeOffset> Expiries = new();
         public readonly Dictionary<(Guid Buyer, string Key), (Guid HoldId, string Hash, DateTimeOffset Until)> Keys = [];
         public readonly Queue<(Guid Buyer, string Key)> KeyOrder = new();
+        /// <summary>Holds that expired since the live feed last asked.</summary>
+        public readonly List<Hold> Expired = [];
     }
+
+    /// <summary>Nobody may be asking (no page watches the performance): only the newest expiries are kept.</summary>
+    const int ExpiredKept = 10_000;
 
     public Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, CancellationToken ct)
     {
@@ -169,14 +174,47 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         return Task.CompletedTask;
     }
 
+    public Task<ClaimSnapshot> ClaimsOfAsync(Guid performanceId, IReadOnlyCollection<Guid> seatIds, IReadOnlyCollection<string> sections, CancellationToken ct)
+    {
+        var state = State(performanceId);
+        lock (state.Gate)
+        {
+            Sweep(state, clock.GetUtcNow());
+            return Task.FromResult(new ClaimSnapshot(
+                seatIds.Where(state.SeatHolder.ContainsKey).ToHashSet(),
+                seatIds.Where(state.Pools.ContainsKey).ToDictionary(s => s, s => state.Pools[s]),
+                sections.Distinct(StringComparer.Ordinal).ToDictionary(s => s, s => state.StandingHeld.GetValueOrDefault(s), StringComparer.Ordinal)));
+        }
+    }
+
+    public Task<ExpiredClaims> TakeExpiredAsync(Guid performanceId, CancellationToken ct)
+    {
+        if (!performances.TryGetValue(performanceId, out var state)) return Task.FromResult(ExpiredClaims.None);
+        lock (state.Gate)
+        {
+            Sweep(state, clock.GetUtcNow());
+            if (state.Expired.Count == 0) return Task.FromResult(ExpiredClaims.None);
+            var taken = new ExpiredClaims(
+                state.Expired.SelectMany(h => h.SeatIds).ToList(),
+                state.Expired.Where(h => h.Section is not null).Select(h => h.Section!).ToList());
+            state.Expired.Clear();
+            return Task.FromResult(taken);
+        }
+    }
+
     void Sweep(PerformanceState state, DateTimeOffset now)
     {
         while (state.Expiries.TryPeek(out var holdId, out var expiresAt) && expiresAt <= now)
         {
             state.Expiries.Dequeue();
             // An extended hold left its first queue entry behind; only its current expiry counts.
-            if (state.Holds.TryGetValue(holdId, out var hold) && hold.ExpiresAt <= now) Remove(state, hold);
+            if (state.Holds.TryGetValue(holdId, out var hold) && hold.ExpiresAt <= now)
+            {
+                Remove(state, hold);
+                state.Expired.Add(hold);
+            }
         }
+        if (state.Expired.Count > ExpiredKept) state.Expired.RemoveRange(0, state.Expired.Count - ExpiredKept);
         // Keys share one lifetime, so they expire in the order they were recorded.
         while (state.KeyOrder.TryPeek(out var key) && (!state.Keys.TryGetValue(key, out var entry) || entry.Until <= now))
         {

@@ -24,7 +24,7 @@ internal static class ManageHold
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    static async Task<Results<Ok<HoldView>, ProblemHttpResult>> Get(
+    internal static async Task<Results<Ok<HoldView>, ProblemHttpResult>> Get(
         Guid holdId, ClaimsPrincipal user, IHoldStore store, HoldService holds, CancellationToken ct)
     {
         var hold = await store.GetAsync(holdId, ct);
@@ -33,13 +33,13 @@ internal static class ManageHold
         return TypedResults.Ok(HoldView.From(hold, layout));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Release(Guid holdId, ClaimsPrincipal user, IHoldStore store, CancellationToken ct)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Release(Guid holdId, ClaimsPrincipal user, IHoldStore store, CancellationToken ct)
     {
         if (CurrentUser.Id(user) is not { } buyerId || !await store.ReleaseAsync(holdId, buyerId, ct)) return NoHold(holdId);
         return TypedResults.NoContent();
     }
 
-    static async Task<Results<Ok<HoldView>, ProblemHttpResult>> Extend(
+    internal static async Task<Results<Ok<HoldView>, ProblemHttpResult>> Extend(
         Guid holdId, ClaimsPrincipal user, IHoldStore store, HoldService holds, CancellationToken ct)
     {
         if (CurrentUser.Id(user) is not { } buyerId) return NoHold(holdId);

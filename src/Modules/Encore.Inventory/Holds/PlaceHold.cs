@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Inventory.Holds;
 
@@ -41,7 +42,7 @@ internal static class PlaceHold
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-    static async Task<Results<Created<HoldView>, ValidationProblem, ProblemHttpResult>> Handle(
+    internal static async Task<Results<Created<HoldView>, ValidationProblem, ProblemHttpResult>> Handle(
         Guid performanceId, PlaceHoldRequest request, ClaimsPrincipal user, HoldService holds, TimeProvider clock,
         HttpContext http, CancellationToken ct)
     {
@@ -53,6 +54,11 @@ internal static class PlaceHold
 
         if (await holds.LayoutAsync(performanceId, ct) is not { } layout)
             return InventoryProblems.NotFound($"No performance {performanceId} on sale.");
+        // A queued on-sale lets in only those the waiting room admitted (the module is optional: no gate, no queue).
+        if (http.RequestServices.GetService<IAdmissionGate>() is { } gate
+            && await gate.CheckAsync(performanceId, user, http, ct) is AdmissionDecision.Refused refused)
+            return TypedResults.Problem(title: "Admission required", detail: refused.Detail, statusCode: StatusCodes.Status403Forbidden,
+                extensions: new Dictionary<string, object?> { ["queueUrl"] = refused.QueueUrl });
         if (Spec(request, layout, out var errors) is not { } spec) return TypedResults.ValidationProblem(errors);
         if (layout.NotOnSale(clock.GetUtcNow()) is { } closed) return InventoryProblems.Conflict(closed.Title, closed.Detail);
 

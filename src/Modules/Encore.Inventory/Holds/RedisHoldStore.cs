@@ -26,6 +26,8 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
     static readonly string SnapshotScript = Script("snapshot");
     static readonly string BlockScript = Script("block");
     static readonly string UnblockScript = Script("unblock");
+    static readonly string ClaimsScript = Script("claims");
+    static readonly string TakeExpiredScript = Script("take_expired");
 
     IDatabase Db => redis.GetDatabase();
 
@@ -49,7 +51,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
         var tag = Tag(performanceId);
         var keys = new List<RedisKey>
         {
-            tag + ":seat", tag + ":ga", tag + ":exp", tag + ":holds", tag + ":buyers", tag + ":fence", tag + ":init",
+            tag + ":seat", tag + ":ga", tag + ":exp", tag + ":holds", tag + ":buyers", tag + ":fence", tag + ":init", tag + ":expired",
         };
         if (idempotencyKey is not null) keys.Add(tag + ":idem:" + idempotencyKey);
         return [.. keys];
@@ -197,6 +199,46 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
         var args = new List<RedisValue> { Now, pool.ToString() };
         args.AddRange(seatIds.Select(s => (RedisValue)s.ToString("D")));
         await RunAsync(UnblockScript, performanceId, Keys(performanceId), [.. args]);
+    }
+
+    public async Task<ClaimSnapshot> ClaimsOfAsync(Guid performanceId, IReadOnlyCollection<Guid> seatIds, IReadOnlyCollection<string> sections, CancellationToken ct)
+    {
+        var args = new List<RedisValue> { Now, seatIds.Count };
+        args.AddRange(seatIds.Select(s => (RedisValue)s.ToString("D")));
+        args.AddRange(sections.Select(s => (RedisValue)s));
+        var result = await RunAsync(ClaimsScript, performanceId, Keys(performanceId), [.. args]);
+        var states = (RedisResult[])result[0]!;
+        var units = (RedisResult[])result[1]!;
+        var held = new HashSet<Guid>();
+        var pools = new Dictionary<Guid, InventoryPool>();
+        var i = 0;
+        foreach (var seat in seatIds)
+        {
+            var state = (string)states[i++]!;
+            if (state == "held") held.Add(seat);
+            else if (state.StartsWith("pool:", StringComparison.Ordinal)) pools[seat] = Enum.Parse<InventoryPool>(state["pool:".Length..]);
+        }
+        var ga = new Dictionary<string, int>(StringComparer.Ordinal);
+        i = 0;
+        foreach (var section in sections) ga[section] = int.Parse((string)units[i++]!, CultureInfo.InvariantCulture);
+        return new ClaimSnapshot(held, pools, ga);
+    }
+
+    public async Task<ExpiredClaims> TakeExpiredAsync(Guid performanceId, CancellationToken ct)
+    {
+        RedisResult result;
+        try
+        {
+            result = await RunAsync(TakeExpiredScript, performanceId, Keys(performanceId), [Now]);
+        }
+        catch (PerformanceNotLoadedException)
+        {
+            // Redis lost the performance, and its holds with it: nothing is left to expire.
+            return ExpiredClaims.None;
+        }
+        var seats = ((RedisResult[])result[0]!).Select(r => Guid.Parse((string)r!)).ToList();
+        var sections = ((RedisResult[])result[1]!).Select(r => (string)r!).ToList();
+        return new ExpiredClaims(seats, sections);
     }
 
     static Hold Parse(string json, Guid performanceId)

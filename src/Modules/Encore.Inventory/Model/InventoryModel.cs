@@ -122,6 +122,15 @@ internal sealed class LockPoolSeat
     public InventoryPool Pool { get; set; }
 }
 
+/// <summary>What a hold that expired had claimed, kept until the live feed takes it (TakeExpiredAsync).</summary>
+internal sealed class LockExpiredHold
+{
+    public long Id { get; set; }
+    public Guid PerformanceId { get; set; }
+    public string SeatIds { get; set; } = "";
+    public string? Section { get; set; }
+}
+
 internal sealed class LockHoldKey
 {
     public Guid PerformanceId { get; set; }

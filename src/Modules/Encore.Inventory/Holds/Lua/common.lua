@@ -8,9 +8,12 @@
 --   5 buyers HASH buyer id -> JSON array of that buyer's hold ids
 --   6 fence  STRING the performance's fencing-token counter
 --   7 init   STRING present once the performance's pools are loaded
+--   8 expired LIST what holds that expired had claimed ({seats, section} as JSON), until the live feed takes it
 -- A seat claim is live only while its hold's expiry is in the future, so a hold that expired
 -- before any sweep reached it already frees its seats; the sweep only tidies up.
-local K_SEAT, K_GA, K_EXP, K_HOLDS, K_BUYERS, K_FENCE, K_INIT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local K_SEAT, K_GA, K_EXP, K_HOLDS, K_BUYERS, K_FENCE, K_INIT, K_EXPIRED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+-- Nobody may be taking the expired list (no page watches the performance): it keeps the newest entries only.
+local EXPIRED_KEPT = 10000
 
 local function is_pool(value)
   return string.sub(value, 1, 5) == 'pool:'
@@ -34,7 +37,7 @@ end
 local function release(hold_id)
   redis.call('ZREM', K_EXP, hold_id)
   local raw = redis.call('HGET', K_HOLDS, hold_id)
-  if not raw then return end
+  if not raw then return nil end
   local hold = cjson.decode(raw)
   for _, seat in ipairs(hold.seats) do
     if redis.call('HGET', K_SEAT, seat) == hold_id then redis.call('HDEL', K_SEAT, seat) end
@@ -48,12 +51,18 @@ local function release(hold_id)
   end
   save_buyer_list(hold.buyer, kept)
   redis.call('HDEL', K_HOLDS, hold_id)
+  return hold
 end
 
 -- Bounded so one call never stalls the shard; anything left over is already not live.
 local function sweep(now)
   local expired = redis.call('ZRANGEBYSCORE', K_EXP, '-inf', now, 'LIMIT', 0, 500)
-  for _, hold_id in ipairs(expired) do release(hold_id) end
+  for _, hold_id in ipairs(expired) do
+    local hold = release(hold_id)
+    -- Recorded for the live availability feed, which tells watching pages these seats are free again.
+    if hold then redis.call('RPUSH', K_EXPIRED, cjson.encode({seats = hold.seats, section = hold.section})) end
+  end
+  if #expired > 0 then redis.call('LTRIM', K_EXPIRED, -EXPIRED_KEPT, -1) end
 end
 
 local function owned_live_hold(hold_id, buyer, now)

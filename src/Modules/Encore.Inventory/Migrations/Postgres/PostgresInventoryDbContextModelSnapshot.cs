@@ -218,6 +218,32 @@ namespace Encore.Inventory.Migrations.Postgres
                     b.ToTable("sale_windows", "inventory");
                 });
 
+            modelBuilder.Entity("Encore.Inventory.Model.LockExpiredHold", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SeatIds")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PerformanceId");
+
+                    b.ToTable("lock_expired_holds", "inventory");
+                });
+
             modelBuilder.Entity("Encore.Inventory.Model.LockHold", b =>
                 {
                     b.Property<Guid>("HoldId")

@@ -212,6 +212,30 @@ namespace Encore.Inventory.Migrations.Sqlite
                     b.ToTable("inventory_sale_windows", (string)null);
                 });
 
+            modelBuilder.Entity("Encore.Inventory.Model.LockExpiredHold", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SeatIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PerformanceId");
+
+                    b.ToTable("inventory_lock_expired_holds", (string)null);
+                });
+
             modelBuilder.Entity("Encore.Inventory.Model.LockHold", b =>
                 {
                     b.Property<Guid>("HoldId")

@@ -1,5 +1,6 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -11,6 +12,22 @@ namespace Encore.Inventory.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "lock_expired_holds",
+                schema: "inventory",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    PerformanceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SeatIds = table.Column<string>(type: "text", nullable: false),
+                    Section = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_lock_expired_holds", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "lock_hold_keys",
                 schema: "inventory",
@@ -99,6 +116,12 @@ namespace Encore.Inventory.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_lock_expired_holds_PerformanceId",
+                schema: "inventory",
+                table: "lock_expired_holds",
+                column: "PerformanceId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_lock_hold_seats_HoldId",
                 schema: "inventory",
                 table: "lock_hold_seats",
@@ -120,6 +143,10 @@ namespace Encore.Inventory.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "lock_expired_holds",
+                schema: "inventory");
+
             migrationBuilder.DropTable(
                 name: "lock_hold_keys",
                 schema: "inventory");

@@ -12,6 +12,21 @@ namespace Encore.Inventory.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "inventory_lock_expired_holds",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    PerformanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SeatIds = table.Column<string>(type: "TEXT", nullable: false),
+                    Section = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_inventory_lock_expired_holds", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "inventory_lock_hold_keys",
                 columns: table => new
                 {
@@ -93,6 +108,11 @@ namespace Encore.Inventory.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_inventory_lock_expired_holds_PerformanceId",
+                table: "inventory_lock_expired_holds",
+                column: "PerformanceId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_inventory_lock_hold_seats_HoldId",
                 table: "inventory_lock_hold_seats",
                 column: "HoldId");
@@ -111,6 +131,9 @@ namespace Encore.Inventory.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "inventory_lock_expired_holds");
+
             migrationBuilder.DropTable(
                 name: "inventory_lock_hold_keys");
 

@@ -1,0 +1,92 @@
+using System.Net.ServerSentEvents;
+using System.Threading.Channels;
+using Encore.BuildingBlocks.Live;
+using Encore.Inventory.Holds;
+using Encore.Inventory.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+
+namespace Encore.Inventory.Live;
+
+/// <summary>
+/// Server-sent events for a performance's seat map: <c>ready</c> once subscribed (the page then
+/// refetches availability, so nothing published before it subscribed is missed), <c>change</c> with
+/// an <see cref="AvailabilityChange"/>, <c>refetch</c> when this connection fell behind and dropped
+/// messages, and <c>ping</c> to keep proxies from closing an idle stream. Every instance holds one
+/// broadcast subscription per performance, whatever number of pages watch it.
+/// </summary>
+internal static class AvailabilityStream
+{
+    const int Buffered = 64;
+    static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(20);
+    static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(2);
+
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/api/performances/{performanceId:guid}/availability/live", Handle).AllowAnonymous()
+            .WithTags("Inventory")
+            .WithSummary("Live availability changes of a performance (server-sent events)")
+            .WithDescription("Events: ready (subscribed; fetch availability now), change ({v, held, blocked, free, gaHeld}: " +
+                "seat ids whose state changed and standing units held per section, v the version in ms), refetch, ping.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> Handle(
+        Guid performanceId, HoldService holds, AvailabilityFeed feed, ILiveBroadcast broadcast,
+        IHostApplicationLifetime lifetime, HttpContext http, CancellationToken ct)
+    {
+        if (await holds.LayoutAsync(performanceId, ct) is null)
+            return InventoryProblems.NotFound($"No performance {performanceId} on sale.");
+        // Proxies such as nginx would otherwise buffer the stream.
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
+        return TypedResults.ServerSentEvents(Events(performanceId, feed, broadcast, stopping));
+    }
+
+    static async IAsyncEnumerable<SseItem<string>> Events(
+        Guid performanceId, AvailabilityFeed feed, ILiveBroadcast broadcast, CancellationTokenSource stopping)
+    {
+        using var _ = stopping;
+        var ct = stopping.Token;
+        var messages = Channel.CreateBounded<string>(new BoundedChannelOptions(Buffered) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        var dropped = 0;
+        using var subscription = broadcast.Subscribe(AvailabilityFeed.Channel(performanceId), message =>
+        {
+            if (!messages.Writer.TryWrite(message)) Interlocked.Exchange(ref dropped, 1);
+        });
+        using var watching = feed.Watch(performanceId);
+
+        yield return new SseItem<string>("{}", "ready") { ReconnectionInterval = Reconnect };
+        while (!ct.IsCancellationRequested)
+        {
+            string? message;
+            try
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                wait.CancelAfter(Heartbeat);
+                message = await ReadAsync(messages.Reader, wait.Token, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+            if (Interlocked.Exchange(ref dropped, 0) == 1) yield return new SseItem<string>("{}", "refetch");
+            yield return message is null ? new SseItem<string>("{}", "ping") : new SseItem<string>(message, "change");
+        }
+    }
+
+    /// <summary>The next message, or null when the heartbeat is due first.</summary>
+    static async Task<string?> ReadAsync(ChannelReader<string> reader, CancellationToken wait, CancellationToken stopping)
+    {
+        try
+        {
+            return await reader.ReadAsync(wait);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Net.WebSockets;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Encore.BuildingBlocks.Live;
+using Encore.WaitingRoom.Buyers;
+using Encore.WaitingRoom.Queue;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+
+namespace Encore.WaitingRoom.Live;
+
+/// <summary>
+/// The waiting page's live line: a WebSocket, or Server-Sent Events where WebSockets do not get
+/// through. On connect the client gets its full status; then every serving-counter broadcast (one
+/// per tick, from whichever instance advanced) and, every LiveCheckInSeconds, a fresh status, which
+/// is also the check-in that keeps its place. The place is server-side per account, so a
+/// reconnect simply resumes. Streams are not REST operations, so they are left out of the OpenAPI document.
+/// </summary>
+internal static class LiveQueue
+{
+    public static void Map(RouteGroupBuilder buyer)
+    {
+        buyer.MapGet("/waiting-room/{eventId:guid}/live", Live).RequireRateLimiting(Encore.Contracts.FlashSale.RateLimitPolicies.QueueStatus).ExcludeFromDescription();
+        buyer.MapGet("/waiting-room/{eventId:guid}/events", Events).RequireRateLimiting(Encore.Contracts.FlashSale.RateLimitPolicies.QueueStatus).ExcludeFromDescription();
+    }
+
+    /// <summary>A frame of the live line: "counter" (serving and phase) or "status" (the client's own place).</summary>
+    internal sealed record Frame(string Type, long? Serving, string? Phase, QueueStatusView? Status);
+
+    static async Task<IResult?> RefuseAsync(Guid eventId, ClaimsPrincipal user, QueueService queues, HttpContext http)
+    {
+        if (QueueService.AccountId(user) is not { } accountId)
+            return TypedResults.Problem(title: "Not signed in", statusCode: StatusCodes.Status401Unauthorized);
+        var outcome = await queues.StatusAsync(eventId, accountId, http, touch: true, http.RequestAborted, issueToken: false);
+        return BuyerQueue.Problem(outcome, http);
+    }
+
+    static async Task Live(Guid eventId, ClaimsPrincipal user, QueueService queues, ILiveBroadcast live, WaitingRoomOptions options,
+        IHostApplicationLifetime lifetime, TimeProvider clock, HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            await TypedResults.Problem(title: "WebSocket expected", detail: "Open this address as a WebSocket, or use …/events (Server-Sent Events).",
+                statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(http);
+            return;
+        }
+        if (await RefuseAsync(eventId, user, queues, http) is { } refused)
+        {
+            await refused.ExecuteAsync(http);
+            return;
+        }
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        // The client only ever closes; reading notices that (and keeps the socket's state moving).
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new byte[256];
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var received = await socket.ReceiveAsync(buffer, stop.Token);
+                    if (received.MessageType == WebSocketMessageType.Close) break;
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException) { }
+            await stop.CancelAsync();
+        });
+        await PumpAsync(eventId, user, queues, live, options, clock, http, stop.Token,
+            frame => socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, stop.Token));
+        if (socket.State == WebSocketState.Open)
+        {
+            try { await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None); }
+            catch (WebSocketException) { }
+        }
+        await reading;
+    }
+
+    static async Task Events(Guid eventId, ClaimsPrincipal user, QueueService queues, ILiveBroadcast live, WaitingRoomOptions options,
+        IHostApplicationLifetime lifetime, TimeProvider clock, HttpContext http)
+    {
+        if (await RefuseAsync(eventId, user, queues, http) is { } refused)
+        {
+            await refused.ExecuteAsync(http);
+            return;
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-store";
+        // Tells nginx-style proxies not to buffer the stream.
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        await http.Response.WriteAsync("retry: 3000\n\n", stop.Token);
+        await http.Response.Body.FlushAsync(stop.Token);
+        await PumpAsync(eventId, user, queues, live, options, clock, http, stop.Token, async frame =>
+        {
+            await http.Response.WriteAsync($"data: {frame}\n\n", stop.Token);
+            await http.Response.Body.FlushAsync(stop.Token);
+        });
+    }
+
+    /// <summary>Status first, then broadcasts as they come and a check-in status every LiveCheckInSeconds.</summary>
+    static async Task PumpAsync(Guid eventId, ClaimsPrincipal user, QueueService queues, ILiveBroadcast live, WaitingRoomOptions options,
+        TimeProvider clock, HttpContext http, CancellationToken stop, Func<string, Task> send)
+    {
+        var accountId = QueueService.AccountId(user)!.Value;
+        // Only the newest counter matters: a slow client skips the ones it missed.
+        var mailbox = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        using var subscription = live.Subscribe(QueueService.Channel(eventId), message => mailbox.Writer.TryWrite(message));
+        var checkIn = TimeSpan.FromSeconds(options.LiveCheckInSeconds);
+        try
+        {
+            if (!await SendStatusAsync(eventId, accountId, queues, http, send, stop)) return;
+            var nextCheckIn = clock.GetUtcNow() + checkIn;
+            while (!stop.IsCancellationRequested)
+            {
+                var wait = nextCheckIn - clock.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    using var timer = new CancellationTokenSource(wait, clock);
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop, timer.Token);
+                    try
+                    {
+                        var message = await mailbox.Reader.ReadAsync(timeout.Token);
+                        var counter = JsonSerializer.Deserialize<QueueAdvancer.LiveMessage>(message, JsonSerializerOptions.Web)!;
+                        await send(JsonSerializer.Serialize(new Frame("counter", counter.Serving, counter.Phase, null), JsonSerializerOptions.Web));
+                        continue;
+                    }
+                    catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }
+                }
+                if (!await SendStatusAsync(eventId, accountId, queues, http, send, stop)) return;
+                nextCheckIn = clock.GetUtcNow() + checkIn;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException) { }
+    }
+
+    static async Task<bool> SendStatusAsync(Guid eventId, Guid accountId, QueueService queues, HttpContext http, Func<string, Task> send, CancellationToken stop)
+    {
+        // The token travels by the status endpoint (and its cookie) only, not down a long-lived stream.
+        if (await queues.StatusAsync(eventId, accountId, http, touch: true, stop, issueToken: false) is not StatusOutcome.Found found) return false;
+        var status = found.View;
+        await send(JsonSerializer.Serialize(new Frame("status", status.Serving, null, status), JsonSerializerOptions.Web));
+        return true;
+    }
+}
