@@ -89,6 +89,10 @@ stop_scaled() {
 # hold_suite PREFIX URL: closed-loop maximum, then 70% of it at a constant rate, for each hold kind.
 hold_suite() {
   local prefix=$1 url=$2 kind
+  # Priming, not measured: the first holds after the instances start stall for several seconds
+  # (docs/PERFORMANCE.md, "cold start"); a figure should not depend on which suite runs first.
+  bench run --url "$url" --workload hold1 --event "$OUT/event-$prefix.json" --tokens "$OUT/tokens-$prefix.txt" --mode max \
+    --connections "$CONN" --warmup 2 --duration 15 --label "$prefix-priming" --results "$OUT/priming.jsonl" >/dev/null || true
   for kind in hold1 hold4 ga; do
     bench run --url "$url" --workload "$kind" --event "$OUT/event-$prefix.json" --tokens "$OUT/tokens-$prefix.txt" --mode max \
       --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --label "$prefix-$kind-max" --results "$RESULTS" || true
