@@ -28,7 +28,7 @@ public sealed partial class AccountJourneyTests(EncoreSite site)
         // A browser the buyer has not used before: the emailed code, typed into the focused field.
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/step-up");
         Assert.Equal("code", await page.EvaluateAsync<string>("() => document.activeElement.id"));
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
         await page.Keyboard.TypeAsync(site.LatestStepUpCode("buyer@encore.test"));
         await page.Keyboard.PressAsync("Enter");
 
@@ -93,7 +93,7 @@ public sealed partial class AccountJourneyTests(EncoreSite site)
         await Assertions.Expect(verdict).ToContainTextAsync("Password strength: Very weak");
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("pelican cobalt marching sideways");
         await Assertions.Expect(verdict).ToContainTextAsync(new Regex("Password strength: (Strong|Very strong)"));
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed partial class AccountJourneyTests(EncoreSite site)
         await Assertions.Expect(email).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(email).ToHaveAccessibleDescriptionAsync(new Regex("Enter an email address like name@example.com"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(EncoreSite.ScreenshotDirectory, "anonymous_account_register_errors.png"), FullPage = true });
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public sealed partial class AccountJourneyTests(EncoreSite site)
         await page.Locator("main form button[type=submit]").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Too many failed sign-ins" })).ToBeVisibleAsync();
         Assert.Equal("/account/login", new Uri(page.Url).AbsolutePath);
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
     }
 
     async Task<string> NewConfirmedAccountAsync(string password)

@@ -34,5 +34,12 @@ internal static class Axe
         return text.ToString();
     }
 
+    /// <summary>Fails with every violation spelled out (an equality assertion would cut the text short).</summary>
+    public static async Task AssertNoViolationsAsync(IPage page)
+    {
+        var violations = await ViolationsAsync(page);
+        Assert.True(violations.Length == 0, violations);
+    }
+
     static string Shorten(string html) => html.Length <= 200 ? html : html[..200] + "…";
 }

@@ -37,7 +37,7 @@ public sealed class HoldJourneyTests(EncoreSite site)
         Assert.Equal("true", await Focused(page, "e.getAttribute('aria-checked')"));
         await Assertions.Expect(page.Locator("[data-seat-announcer]")).ToContainTextAsync("2 seats selected");
         await Assertions.Expect(page.Locator("[data-seat-summary]")).ToContainTextAsync("2 seats selected");
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
 
         // On to the form's button, still by keyboard.
         for (var i = 0; i < 80 && await Focused(page, "e.textContent.trim()") != "Hold selected seats"; i++) await page.Keyboard.PressAsync("Tab");
@@ -49,7 +49,7 @@ public sealed class HoldJourneyTests(EncoreSite site)
         var rows = page.Locator("table tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("table tfoot")).ToContainTextAsync("2 tickets");
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class HoldJourneyTests(EncoreSite site)
         Assert.True(await listed.CountAsync() > 0);
         foreach (var label in await page.Locator("form[data-seat-form] .seat-options label").AllTextContentsAsync())
             Assert.Matches("wheelchair space|companion seat", label);
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
 
         await page.GetByLabel("Number of seats").SelectOptionAsync("2");
         await page.GetByRole(AriaRole.Button, new() { Name = "Hold the best seats" }).ClickAsync();
@@ -75,7 +75,7 @@ public sealed class HoldJourneyTests(EncoreSite site)
         var seats = await page.Locator("table tbody th").AllTextContentsAsync();
         Assert.Equal(2, seats.Count);
         Assert.Equal(seats[0][..seats[0].IndexOf(", seat", StringComparison.Ordinal)], seats[1][..seats[1].IndexOf(", seat", StringComparison.Ordinal)]);
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class HoldJourneyTests(EncoreSite site)
         await watcher.GotoAsync(Club);
         var floor = watcher.Locator("[data-ga-remaining=FLOOR]");
         var before = int.Parse((await floor.TextContentAsync())!.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal("", await Axe.ViolationsAsync(watcher));
+        await Axe.AssertNoViolationsAsync(watcher);
 
         await using var context = await site.NewContextAsync("buyer");
         var page = await context.NewPageAsync();
@@ -96,7 +96,7 @@ public sealed class HoldJourneyTests(EncoreSite site)
         await page.GetByRole(AriaRole.Button, new() { Name = "Hold standing places" }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/holds/", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("table tbody")).ToContainTextAsync("2 standing places");
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
 
         await Assertions.Expect(floor).ToHaveTextAsync((before - 2).ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -109,25 +109,25 @@ public sealed class HoldJourneyTests(EncoreSite site)
         await page.Clock.InstallAsync();
         await HoldBestAsync(page, Theatre);
         await Assertions.Expect(page.Locator("[data-hold-warning]")).ToBeHiddenAsync();
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
 
         // Eight and a half minutes into a ten-minute hold: the warning shows and is announced politely.
         await page.Clock.FastForwardAsync("08:30");
         await Assertions.Expect(page.Locator("[data-hold-warning]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-hold-announcer]")).ToContainTextAsync("Your hold ends in less than 2 minutes");
         Assert.Equal("polite", await page.Locator("[data-hold-announcer]").EvaluateAsync<string>("e => e.getAttribute('aria-live') || (e.getAttribute('role') === 'status' ? 'polite' : '')"));
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Extend by 10 minutes" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Extended: your hold now ends at")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Extend by 10 minutes" })).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByText("cannot be extended again")).ToBeVisibleAsync();
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Release these tickets" }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == Theatre);
         await Assertions.Expect(page.GetByText("Your hold was released")).ToBeVisibleAsync();
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class HoldJourneyTests(EncoreSite site)
         await Assertions.Expect(page.Locator("[data-hold-expired]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-hold-actions]")).ToBeHiddenAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Choose tickets again" })).ToBeVisibleAsync();
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
 
         // The server agrees once the hold is gone: released here so the journey ends clean.
         await page.Clock.ResumeAsync();
@@ -150,7 +150,7 @@ public sealed class HoldJourneyTests(EncoreSite site)
         await page.GetByRole(AriaRole.Button, new() { Name = "Release these tickets" }).ClickAsync();
         await page.GotoAsync(holdUrl);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This hold has ended" })).ToBeVisibleAsync();
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
     }
 
     [Theory]
@@ -164,7 +164,7 @@ public sealed class HoldJourneyTests(EncoreSite site)
         await page.GotoAsync(path + "?section=STALLS");
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
             "the page scrolls sideways at 320 px");
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
     }
 
     static async Task<string> HoldBestAsync(IPage page, string eventPath)

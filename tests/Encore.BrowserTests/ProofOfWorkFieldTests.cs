@@ -27,6 +27,6 @@ public sealed class ProofOfWorkFieldTests(EncoreSite site)
         Assert.Contains("scope=hold", json["salt"]!.GetValue<string>(), StringComparison.Ordinal);
 
         Assert.Empty(violations);
-        Assert.Equal("", await Axe.ViolationsAsync(page));
+        await Axe.AssertNoViolationsAsync(page);
     }
 }
