@@ -23,6 +23,18 @@ public sealed class HealthTests
     }
 
     [Fact]
+    public async Task The_ping_answers_anonymously_with_a_tiny_body()
+    {
+        await using var app = EncoreAppFactory.For(StorageProvider.Sqlite);
+        var client = app.CreateClient();
+
+        var ping = await client.GetAsync("/api/ping");
+
+        Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+        Assert.Equal("pong", await ping.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Ready_fails_when_redis_is_configured_but_unreachable()
     {
         await using var app = EncoreAppFactory.Postgres().With("ConnectionStrings:Redis", "127.0.0.1:1,abortConnect=false,connectTimeout=200");

@@ -15,6 +15,8 @@ internal class InventoryDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<InventoryStanding> Standing => Set<InventoryStanding>();
     public DbSet<InventoryWindow> Windows => Set<InventoryWindow>();
     public DbSet<EventHoldSettings> EventSettings => Set<EventHoldSettings>();
+    public DbSet<LockPerformance> LockPerformances => Set<LockPerformance>();
+    public DbSet<LockHold> LockHolds => Set<LockHold>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -52,6 +54,48 @@ internal class InventoryDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("event_settings");
             e.HasKey(s => s.EventId);
+        });
+
+        // The advisory-lock hold store (PostgreSQL only; empty unless Encore:Inventory:HoldStore=AdvisoryLock).
+        model.Entity<LockPerformance>(e =>
+        {
+            e.ToTable("lock_performances");
+            e.HasKey(p => p.PerformanceId);
+        });
+        model.Entity<LockHold>(e =>
+        {
+            e.ToTable("lock_holds");
+            e.HasKey(h => h.HoldId);
+            e.Property(h => h.Section).HasMaxLength(40);
+            e.HasIndex(h => new { h.PerformanceId, h.ExpiresAt });
+            e.HasIndex(h => new { h.PerformanceId, h.BuyerId });
+        });
+        model.Entity<LockHoldSeat>(e =>
+        {
+            e.ToTable("lock_hold_seats");
+            // One live claim per seat: the database refuses a second holder whatever the code does.
+            e.HasKey(s => new { s.PerformanceId, s.SeatId });
+            e.HasIndex(s => s.HoldId);
+            e.HasOne<LockHold>().WithMany().HasForeignKey(s => s.HoldId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<LockPoolSeat>(e =>
+        {
+            e.ToTable("lock_pool_seats");
+            e.HasKey(s => new { s.PerformanceId, s.SeatId });
+        });
+        model.Entity<LockExpiredHold>(e =>
+        {
+            e.ToTable("lock_expired_holds");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Section).HasMaxLength(40);
+            e.HasIndex(x => x.PerformanceId);
+        });
+        model.Entity<LockHoldKey>(e =>
+        {
+            e.ToTable("lock_hold_keys");
+            e.HasKey(k => new { k.PerformanceId, k.BuyerId, k.Key });
+            e.Property(k => k.Key).HasMaxLength(100);
+            e.Property(k => k.RequestHash).HasMaxLength(100);
         });
 
         model.AddOutboxAndInbox();

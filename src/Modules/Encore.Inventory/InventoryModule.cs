@@ -30,7 +30,13 @@ public static class InventoryModule
 
         // Redis when the instance is scaled (several instances must see one set of holds); in memory when embedded.
         var redis = options.HoldStore == "Redis" || (options.HoldStore is null && storage.RedisConnectionString is not null);
-        if (redis)
+        if (options.HoldStore == "AdvisoryLock")
+        {
+            if (!storage.IsPostgres) throw new InvalidOperationException("Encore:Inventory:HoldStore=AdvisoryLock needs Encore:Storage=Postgres.");
+            services.AddKeyedSingleton<IHoldStore>(HoldStoreBackend, (sp, _) =>
+                new AdvisoryLockHoldStore(AdvisoryLockHoldStore.DataSource(storage.ConnectionString), sp.GetRequiredService<TimeProvider>()));
+        }
+        else if (redis)
             services.AddKeyedSingleton<IHoldStore>(HoldStoreBackend, (sp, _) => new RedisHoldStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
         else
             services.AddKeyedSingleton<IHoldStore>(HoldStoreBackend, (sp, _) => new InProcessHoldStore(sp.GetRequiredService<TimeProvider>()));

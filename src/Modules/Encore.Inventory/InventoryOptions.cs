@@ -14,7 +14,10 @@ internal sealed record InventoryOptions
     public int LayoutCacheSeconds { get; init; } = 5;
     /// <summary>How often each instance publishes availability changes and looks for expired holds.</summary>
     public int LiveIntervalMilliseconds { get; init; } = 500;
-    /// <summary>InProcess or Redis; by default Redis when ConnectionStrings:Redis is set.</summary>
+    /// <summary>
+    /// InProcess or Redis; by default Redis when ConnectionStrings:Redis is set. AdvisoryLock (PostgreSQL
+    /// only) keeps holds in the database behind a per-performance advisory lock, for the benchmark's comparison.
+    /// </summary>
     public string? HoldStore { get; init; }
 
     public static InventoryOptions From(IConfiguration configuration)
@@ -26,8 +29,8 @@ internal sealed record InventoryOptions
             throw new InvalidOperationException("Encore:Inventory:LayoutCacheSeconds is between 0 and 300.");
         if (options.LiveIntervalMilliseconds is < 50 or > 1500)
             throw new InvalidOperationException("Encore:Inventory:LiveIntervalMilliseconds is between 50 and 1500 (pages must update within 2 s).");
-        if (options.HoldStore is not (null or "InProcess" or "Redis"))
-            throw new InvalidOperationException("Encore:Inventory:HoldStore is InProcess or Redis.");
+        if (options.HoldStore is not (null or "InProcess" or "Redis" or "AdvisoryLock"))
+            throw new InvalidOperationException("Encore:Inventory:HoldStore is InProcess, Redis or AdvisoryLock.");
         return options;
     }
 }

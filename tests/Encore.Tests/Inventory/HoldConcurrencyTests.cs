@@ -7,17 +7,20 @@ namespace Encore.Tests.Inventory;
 /// <summary>
 /// Two app instances on one PostgreSQL database and one Redis, as a scaled deployment runs:
 /// many buyers at once for the same seats get exactly one winner, and a standing area is never oversold.
+/// Run on the Redis hold store and on the advisory-lock store the benchmark compares it with.
 /// </summary>
 public sealed class HoldConcurrencyTests
 {
     const int Requests = 50;
 
-    [Fact]
-    public async Task Across_two_instances_one_buyer_wins_the_seats_and_standing_is_never_oversold()
+    [Theory]
+    [InlineData("Redis")]
+    [InlineData("AdvisoryLock")]
+    public async Task Across_two_instances_one_buyer_wins_the_seats_and_standing_is_never_oversold(string holdStore)
     {
-        await using var first = EncoreAppFactory.Postgres(seedDemo: true);
+        await using var first = EncoreAppFactory.Postgres(seedDemo: true).With("Encore:Inventory:HoldStore", holdStore);
         var organizer = await first.SignedInAsync("organizer@encore.test");
-        await using var second = EncoreAppFactory.PostgresOn(first.ConnectionString);
+        await using var second = EncoreAppFactory.PostgresOn(first.ConnectionString).With("Encore:Inventory:HoldStore", holdStore);
         second.CreateClient().Dispose();
 
         // Twenty standing places for fifty requests.

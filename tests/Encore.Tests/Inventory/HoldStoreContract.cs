@@ -1,4 +1,6 @@
+using Encore.Inventory;
 using Encore.Inventory.Holds;
+using Microsoft.EntityFrameworkCore;
 using Encore.Inventory.Model;
 using Encore.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
@@ -376,4 +378,19 @@ public sealed class RedisHoldStoreTests : HoldStoreContract
     static readonly Lazy<ConnectionMultiplexer> Redis = new(() => ConnectionMultiplexer.Connect(TestServers.Redis));
 
     internal override IHoldStore CreateStore() => new RedisHoldStore(Redis.Value, Clock);
+}
+
+/// <summary>The design Hi.Events uses (holds as rows behind a per-performance advisory lock), on the same contract.</summary>
+public sealed class AdvisoryLockHoldStoreTests : HoldStoreContract
+{
+    static readonly Lazy<Npgsql.NpgsqlDataSource> Database = new(() =>
+    {
+        var connectionString = TestServers.NewPostgresDatabase("inv_lock");
+        var options = (Microsoft.EntityFrameworkCore.DbContextOptions<PostgresInventoryDbContext>)Encore.BuildingBlocks.Persistence.ModuleDbContexts
+            .ConfigurePostgres(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<PostgresInventoryDbContext>(), connectionString, InventoryDbContext.Schema).Options;
+        using (var db = new PostgresInventoryDbContext(options)) db.Database.Migrate();
+        return AdvisoryLockHoldStore.DataSource(connectionString);
+    });
+
+    internal override IHoldStore CreateStore() => new AdvisoryLockHoldStore(Database.Value, Clock);
 }

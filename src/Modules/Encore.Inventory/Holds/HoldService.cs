@@ -22,9 +22,14 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
     /// <summary>Best available picks from a snapshot, so a concurrent buyer can win its seats first; it picks again a few times.</summary>
     const int BestAvailableAttempts = 4;
 
-    public async Task<PerformanceLayout?> LayoutAsync(Guid performanceId, CancellationToken ct)
+    public Task<PerformanceLayout?> LayoutAsync(Guid performanceId, CancellationToken ct) =>
+        layouts.Find(performanceId) is { } cached
+            ? Task.FromResult<PerformanceLayout?>(cached)
+            // Shared by every request waiting for it, so no one request's cancellation may end it.
+            : layouts.LoadOnceAsync(performanceId, () => LoadLayoutAsync(performanceId, CancellationToken.None));
+
+    async Task<PerformanceLayout?> LoadLayoutAsync(Guid performanceId, CancellationToken ct)
     {
-        if (layouts.Find(performanceId) is { } cached) return cached;
         if (!await sync.EnsureAsync(performanceId, ct)) return null;
         var inventory = await db.Performances.AsNoTracking()
             .Include(p => p.Seats).Include(p => p.Standing).Include(p => p.Windows)

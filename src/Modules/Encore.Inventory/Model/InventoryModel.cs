@@ -81,3 +81,62 @@ internal sealed class EventHoldSettings
     public int? TicketLimit { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
+
+// The advisory-lock hold store's rows (Holds/AdvisoryLockHoldStore.cs, PostgreSQL only): the design
+// Hi.Events uses, kept beside the Redis store so the benchmark compares them on the same contract.
+
+internal sealed class LockPerformance
+{
+    public Guid PerformanceId { get; set; }
+    /// <summary>The last fencing token handed out.</summary>
+    public long Fence { get; set; }
+}
+
+internal sealed class LockHold
+{
+    public Guid HoldId { get; set; }
+    public Guid PerformanceId { get; set; }
+    public Guid BuyerId { get; set; }
+    /// <summary>The held seats in request order, comma-separated; lock_hold_seats holds one row per seat.</summary>
+    public string SeatIds { get; set; } = "";
+    public string? Section { get; set; }
+    public int Quantity { get; set; }
+    public long FencingToken { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public long TtlMilliseconds { get; set; }
+    public bool Extended { get; set; }
+}
+
+internal sealed class LockHoldSeat
+{
+    public Guid PerformanceId { get; set; }
+    public Guid SeatId { get; set; }
+    public Guid HoldId { get; set; }
+}
+
+internal sealed class LockPoolSeat
+{
+    public Guid PerformanceId { get; set; }
+    public Guid SeatId { get; set; }
+    public InventoryPool Pool { get; set; }
+}
+
+/// <summary>What a hold that expired had claimed, kept until the live feed takes it (TakeExpiredAsync).</summary>
+internal sealed class LockExpiredHold
+{
+    public long Id { get; set; }
+    public Guid PerformanceId { get; set; }
+    public string SeatIds { get; set; } = "";
+    public string? Section { get; set; }
+}
+
+internal sealed class LockHoldKey
+{
+    public Guid PerformanceId { get; set; }
+    public Guid BuyerId { get; set; }
+    public string Key { get; set; } = "";
+    public Guid HoldId { get; set; }
+    public string RequestHash { get; set; } = "";
+    public DateTimeOffset Until { get; set; }
+}

@@ -218,6 +218,155 @@ namespace Encore.Inventory.Migrations.Postgres
                     b.ToTable("sale_windows", "inventory");
                 });
 
+            modelBuilder.Entity("Encore.Inventory.Model.LockExpiredHold", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SeatIds")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PerformanceId");
+
+                    b.ToTable("lock_expired_holds", "inventory");
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockHold", b =>
+                {
+                    b.Property<Guid>("HoldId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BuyerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Extended")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("FencingToken")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SeatIds")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("TtlMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("HoldId");
+
+                    b.HasIndex("PerformanceId", "BuyerId");
+
+                    b.HasIndex("PerformanceId", "ExpiresAt");
+
+                    b.ToTable("lock_holds", "inventory");
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockHoldKey", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BuyerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("HoldId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("Until")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("PerformanceId", "BuyerId", "Key");
+
+                    b.ToTable("lock_hold_keys", "inventory");
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockHoldSeat", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SeatId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("HoldId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("PerformanceId", "SeatId");
+
+                    b.HasIndex("HoldId");
+
+                    b.ToTable("lock_hold_seats", "inventory");
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockPerformance", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Fence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("PerformanceId");
+
+                    b.ToTable("lock_performances", "inventory");
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockPoolSeat", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SeatId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Pool")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PerformanceId", "SeatId");
+
+                    b.ToTable("lock_pool_seats", "inventory");
+                });
+
             modelBuilder.Entity("Encore.Inventory.Model.PerformanceInventory", b =>
                 {
                     b.Property<Guid>("PerformanceId")
@@ -283,6 +432,15 @@ namespace Encore.Inventory.Migrations.Postgres
                     b.HasOne("Encore.Inventory.Model.PerformanceInventory", null)
                         .WithMany("Windows")
                         .HasForeignKey("PerformanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockHoldSeat", b =>
+                {
+                    b.HasOne("Encore.Inventory.Model.LockHold", null)
+                        .WithMany()
+                        .HasForeignKey("HoldId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -212,6 +212,153 @@ namespace Encore.Inventory.Migrations.Sqlite
                     b.ToTable("inventory_sale_windows", (string)null);
                 });
 
+            modelBuilder.Entity("Encore.Inventory.Model.LockExpiredHold", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SeatIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PerformanceId");
+
+                    b.ToTable("inventory_lock_expired_holds", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockHold", b =>
+                {
+                    b.Property<Guid>("HoldId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuyerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Extended")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FencingToken")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SeatIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TtlMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("HoldId");
+
+                    b.HasIndex("PerformanceId", "BuyerId");
+
+                    b.HasIndex("PerformanceId", "ExpiresAt");
+
+                    b.ToTable("inventory_lock_holds", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockHoldKey", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuyerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HoldId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Until")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PerformanceId", "BuyerId", "Key");
+
+                    b.ToTable("inventory_lock_hold_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockHoldSeat", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SeatId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HoldId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PerformanceId", "SeatId");
+
+                    b.HasIndex("HoldId");
+
+                    b.ToTable("inventory_lock_hold_seats", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockPerformance", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Fence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PerformanceId");
+
+                    b.ToTable("inventory_lock_performances", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockPoolSeat", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SeatId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Pool")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PerformanceId", "SeatId");
+
+                    b.ToTable("inventory_lock_pool_seats", (string)null);
+                });
+
             modelBuilder.Entity("Encore.Inventory.Model.PerformanceInventory", b =>
                 {
                     b.Property<Guid>("PerformanceId")
@@ -277,6 +424,15 @@ namespace Encore.Inventory.Migrations.Sqlite
                     b.HasOne("Encore.Inventory.Model.PerformanceInventory", null)
                         .WithMany("Windows")
                         .HasForeignKey("PerformanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockHoldSeat", b =>
+                {
+                    b.HasOne("Encore.Inventory.Model.LockHold", null)
+                        .WithMany()
+                        .HasForeignKey("HoldId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Encore.Bench;
+
+// The benchmark client (bench/README.md): sets up an event through the organizer API, signs in
+// bulk-seeded buyers, drives holds or pings closed-loop or at a constant rate, and checks the
+// hold state afterwards. bench/run.sh calls it; every figure goes to a JSON-lines results file.
+var command = args.FirstOrDefault() ?? "help";
+var options = Options.Parse(args.Skip(1).ToArray());
+switch (command)
+{
+    case "hash-password":
+        Console.WriteLine(PasswordHash.V3(args[1]));
+        return 0;
+    case "setup":
+    {
+        var ev = await EventSetup.CreateAsync(options.Url, options.Int("seats", 20_000), options.Int("standing", 5_000), options.Int("limit", 8));
+        await ev.SaveAsync(options.Get("out"));
+        Console.WriteLine($"performance {ev.PerformanceId}: {ev.SeatCount} seats, {ev.StandingCapacity} standing");
+        return 0;
+    }
+    case "login":
+    {
+        var started = DateTime.UtcNow;
+        var tokens = await Api.LoginBuyersAsync(options.Url, options.Int("first", 1), options.Int("count", 1000),
+            options.Get("password", "bench-buyer-password-1"), options.Int("parallel", 16), options.Int("bots", 0));
+        await File.WriteAllLinesAsync(options.Get("out"), tokens.Select(t => t.ToString()));
+        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{tokens.Length} buyers signed in in {seconds:F1} s ({tokens.Length / seconds:F0}/s)"));
+        return 0;
+    }
+    case "run":
+        return await RunAsync(options);
+    case "race":
+        return await RaceAsync(options);
+    case "report":
+        Report.Print(options.Get("results"));
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Encore.Bench hash-password|setup|login|run|race|report [--option value]… (bench/README.md)");
+        return 2;
+}
+
+static async Task<int> RunAsync(Options options)
+{
+    var workloadName = options.Get("workload");
+    var connections = options.Int("connections", 64);
+    using var http = Api.Client(options.Url, connections);
+    Workload workload = workloadName == "ping"
+        ? new PingWorkload(options.Get("path", "/api/ping"))
+        : new HoldWorkload(BenchEvent.Load(options.Get("event")), workloadName, Buyer.Load(options.Get("tokens")), await BotGate.EnabledAsync(http));
+    var warmup = TimeSpan.FromSeconds(options.Int("warmup", 5));
+    var duration = TimeSpan.FromSeconds(options.Int("duration", 20));
+    var mode = options.Get("mode", "max");
+    double? rate = null;
+    var result = mode == "max"
+        ? await Driver.ClosedLoopAsync(http, workload, connections, warmup, duration)
+        : await Driver.OpenLoopAsync(http, workload, (rate = Report.Rate(options)).Value, warmup, duration);
+
+    var label = options.Get("label", $"{workloadName}-{mode}");
+    Console.WriteLine($"== {label} ({workloadName}, {mode}{(rate is { } r ? string.Create(CultureInfo.InvariantCulture, $" at {r:F0}/s") : "")}, {connections} connections, {result.Seconds:F1} s)");
+    foreach (var (kind, summary) in result.Summary) Console.WriteLine($"   {kind}: {summary}");
+    var check = workload.Check();
+    if (check.Length > 0) Console.WriteLine($"   check: {check}");
+    var line = new JsonObject
+    {
+        ["label"] = label, ["workload"] = workloadName, ["mode"] = mode, ["rate"] = rate, ["connections"] = connections,
+        ["seconds"] = result.Seconds, ["check"] = check,
+        ["summary"] = JsonSerializer.SerializeToNode(result.Summary, Api.Json),
+    };
+    if (workload is HoldWorkload holds) line["overlaps"] = holds.Verify().Overlaps;
+    await File.AppendAllTextAsync(options.Get("results", "results.jsonl"), line.ToJsonString() + "\n");
+    return workload is HoldWorkload h && h.Verify().Overlaps > 0 ? 1 : 0;
+}
+
+// Many buyers at once for the same few seats, then for more standing places than exist; then the
+// hold state is read back through the API: one holder per seat, standing never below zero, and
+// nothing left behind once the winners release.
+static async Task<int> RaceAsync(Options options)
+{
+    var ev = BenchEvent.Load(options.Get("event"));
+    var tokens = Buyer.Load(options.Get("tokens"));
+    using var http = Api.Client(options.Url, 128);
+    var failures = new List<string>();
+    var gated = await BotGate.EnabledAsync(http);
+    var hot = ev.Blocks(1).TakeLast(options.Int("seats", 50)).Select(b => b[0]).ToList();
+    var perSeat = options.Int("per-seat", 20);
+    if (tokens.Length < perSeat * 2) throw new InvalidOperationException("Too few buyer tokens for the race.");
+
+    async Task<(int Status, JsonNode? Body, Buyer Token)> HoldAsync(Buyer token, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/performances/{ev.PerformanceId}/holds") { Content = Body(body) };
+        token.Apply(request);
+        try
+        {
+            if (gated) request.Headers.Add(Altcha.Header, await Altcha.SolveAsync(http, token, "hold"));
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            return ((int)response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null, token);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return (0, null, token);
+        }
+    }
+
+    // Each seat: perSeat different buyers at the same moment.
+    var seatRace = await Task.WhenAll(hot.SelectMany((seat, i) => Enumerable.Range(0, perSeat)
+        .Select(k => HoldAsync(tokens[(i * perSeat + k) % tokens.Length], new { seatIds = new[] { seat } }))));
+    var winners = seatRace.Where(r => r.Status == 201).ToList();
+    var bySeat = winners.GroupBy(w => w.Body!["seats"]![0]!["id"]!.GetValue<Guid>()).ToDictionary(g => g.Key, g => g.Count());
+    if (hot.Any(s => bySeat.GetValueOrDefault(s) != 1))
+        failures.Add($"seat race: {hot.Count(s => bySeat.GetValueOrDefault(s) != 1)} seats without exactly one winner");
+    var unexpected = seatRace.Count(r => r.Status is not (201 or 409));
+    if (unexpected > 0) failures.Add($"seat race: {unexpected} answers other than 201/409");
+
+    // Standing: more requests of 2 than the area holds.
+    var requests = ev.StandingCapacity / 2 + options.Int("standing-extra", 500);
+    var standing = new List<(int Status, JsonNode? Body, Buyer Token)>();
+    foreach (var batch in Enumerable.Range(0, requests).Chunk(256))
+        standing.AddRange(await Task.WhenAll(batch.Select(i => HoldAsync(tokens[(hot.Count * perSeat + i) % tokens.Length], new { section = ev.StandingSection, quantity = 2 }))));
+    var gaPlaced = standing.Where(r => r.Status == 201).ToList();
+    if (gaPlaced.Count * 2 > ev.StandingCapacity) failures.Add($"standing: {gaPlaced.Count * 2} places held of {ev.StandingCapacity}");
+    var overLimit = standing.Count(r => r.Status == 409 && r.Body?["title"]?.GetValue<string>() == "Ticket limit reached");
+
+    var availability = JsonNode.Parse(await http.GetStringAsync($"/api/performances/{ev.PerformanceId}/availability"))!;
+    var held = availability["seats"]!["held"]!.AsArray().Select(n => n!.GetValue<Guid>()).ToHashSet();
+    var remaining = availability["generalAdmission"]!.AsArray().Single(a => a!["section"]!.GetValue<string>() == ev.StandingSection)!["remaining"]!.GetValue<int>();
+    if (!hot.All(held.Contains)) failures.Add("availability does not list every won seat as held");
+    if (remaining < 0 || remaining != ev.StandingCapacity - gaPlaced.Count * 2)
+        failures.Add($"standing remaining {remaining}, expected {ev.StandingCapacity - gaPlaced.Count * 2}");
+
+    // Read every winning hold back as its holder: the seat is theirs.
+    foreach (var w in winners)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/holds/{w.Body!["id"]}");
+        w.Token.Apply(request);
+        using var response = await http.SendAsync(request);
+        if ((int)response.StatusCode != 200) failures.Add($"hold {w.Body["id"]} not readable by its holder ({(int)response.StatusCode})");
+    }
+
+    // Release everything; nothing may stay held.
+    foreach (var w in winners.Concat(gaPlaced))
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/holds/{w.Body!["id"]}");
+        w.Token.Apply(request);
+        using var response = await http.SendAsync(request);
+        if ((int)response.StatusCode != 204) failures.Add($"release of {w.Body["id"]}: {(int)response.StatusCode}");
+    }
+    await Task.Delay(TimeSpan.FromSeconds(3)); // the availability answer may be cached for 2 s
+    var after = JsonNode.Parse(await http.GetStringAsync($"/api/performances/{ev.PerformanceId}/availability"))!;
+    var heldAfter = after["seats"]!["held"]!.AsArray().Count;
+    var remainingAfter = after["generalAdmission"]!.AsArray().Single(a => a!["section"]!.GetValue<string>() == ev.StandingSection)!["remaining"]!.GetValue<int>();
+    if (heldAfter != 0) failures.Add($"{heldAfter} seats still held after every hold was released");
+    if (remainingAfter != ev.StandingCapacity) failures.Add($"standing remaining {remainingAfter} of {ev.StandingCapacity} after release");
+
+    var text = $"seat race: {hot.Count} seats × {perSeat} buyers → {winners.Count} winners; standing: {requests} requests of 2 for {ev.StandingCapacity} places → {gaPlaced.Count} placed ({overLimit} over the buyer limit), remaining {remaining}; after release: {heldAfter} seats held, {remainingAfter} standing left; " +
+        (failures.Count == 0 ? "all checks passed" : "FAILED: " + string.Join("; ", failures));
+    Console.WriteLine($"== {options.Get("label", "race")}: {text}");
+    await File.AppendAllTextAsync(options.Get("results", "results.jsonl"),
+        new JsonObject { ["label"] = options.Get("label", "race"), ["workload"] = "race", ["check"] = text, ["failed"] = failures.Count > 0 }.ToJsonString() + "\n");
+    return failures.Count == 0 ? 0 : 1;
+}
+
+static StringContent Body(object body) => new(JsonSerializer.Serialize(body, Api.Json), Encoding.UTF8, "application/json");
+
+internal sealed class Options(Dictionary<string, string> values)
+{
+    public static Options Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+                values[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+        return new Options(values);
+    }
+
+    public string Url => Get("url", "http://127.0.0.1:8080");
+    public string Get(string key, string? fallback = null) =>
+        values.TryGetValue(key, out var v) ? v : fallback ?? throw new ArgumentException($"--{key} is required.");
+    public int Int(string key, int fallback) => values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+    public bool Has(string key) => values.ContainsKey(key);
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Encore.Bench;
+
+/// <summary>Turns the JSON-lines results of a run into the table of docs/PERFORMANCE.md.</summary>
+public static class Report
+{
+    /// <summary>--rate 1500, or --rate 0.7x:label (a fraction of the hold or ping rate measured under that label).</summary>
+    internal static double Rate(Options options)
+    {
+        string spec = options.Get("rate");
+        if (!spec.Contains('x', StringComparison.Ordinal)) return double.Parse(spec, CultureInfo.InvariantCulture);
+        var parts = spec.Split("x:");
+        var fraction = double.Parse(parts[0], CultureInfo.InvariantCulture);
+        return Math.Max(1, fraction * Throughput(Find(options.Get("results", "results.jsonl"), parts[1])));
+    }
+
+    static JsonNode Find(string results, string label) =>
+        File.ReadLines(results).Select(l => JsonNode.Parse(l)!).LastOrDefault(n => n["label"]?.GetValue<string>() == label)
+        ?? throw new InvalidOperationException($"No result labelled {label} in {results}.");
+
+    /// <summary>Successful operations per second: 201 holds, or 200 pings.</summary>
+    public static double Throughput(JsonNode result)
+    {
+        var summary = result["summary"]!;
+        if ((summary["hold"] ?? summary["ping"]) is not { } kind) return 0;
+        var ok = kind["statuses"]!.AsObject().Where(kv => kv.Key is "200" or "201").Sum(kv => kv.Value!.GetValue<long>());
+        return ok / result["seconds"]!.GetValue<double>();
+    }
+
+    public static void Print(string results)
+    {
+        Console.WriteLine("| Run | Mode | Requests/s (all) | OK/s | Statuses | p50 ms | p99 ms | p99.9 ms | Check |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var line in File.ReadLines(results))
+        {
+            var n = JsonNode.Parse(line)!;
+            if (n["summary"] is null)
+            {
+                Console.WriteLine($"| {n["label"]} | race | | | | | | | {n["check"]} |");
+                continue;
+            }
+            var summary = n["summary"]!;
+            if ((summary["hold"] ?? summary["ping"]) is not { } kind)
+            {
+                Console.WriteLine($"| {n["label"]} | | 0 | 0 | no request completed | | | | {n["check"]} |");
+                continue;
+            }
+            var latency = kind["latency"]!;
+            var statuses = string.Join(" ", kind["statuses"]!.AsObject().Select(kv => $"{kv.Key}:{kv.Value}"));
+            var mode = n["mode"]!.GetValue<string>() == "max" ? $"closed, {n["connections"]} conn" : string.Create(CultureInfo.InvariantCulture, $"{n["rate"]!.GetValue<double>():F0}/s");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {n["label"]} | {mode} | {kind["perSecond"]!.GetValue<double>():F0} | {Throughput(n):F0} | {statuses} | {latency["p50"]!.GetValue<double>():F1} | {latency["p99"]!.GetValue<double>():F1} | {latency["p999"]!.GetValue<double>():F1} | {n["check"]} |"));
+        }
+    }
+}

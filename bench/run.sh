@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# The whole benchmark in one run (bench/README.md): raw limits, holds on the scaled topology
+# (3 instances + HAProxy, PostgreSQL + Redis), the advisory-lock hold store, load shedding at
+# 2× capacity, and the embedded default. Results go to bench/results/<UTC timestamp>/.
+#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate")
+#   SIM_BUYERS    simulated buyers (default 5000; each is an account that signs in first)
+#   BENCH_BUYERS  accounts to seed and sign in (default 2000)
+#   BENCH_DURATION, BENCH_WARMUP  seconds per measured run (default 20, 5)
+#   BENCH_CONNECTIONS  connections of the load generator (default 64)
+#   SHED_RATE     the overload rate (default 2× the 1-seat maximum measured in the same run)
+source "$(dirname "$0")/lib.sh"
+
+STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate}
+SIM_BUYERS=${SIM_BUYERS:-5000}
+BUYERS=${BENCH_BUYERS:-2000}
+DURATION=${BENCH_DURATION:-20}
+WARMUP=${BENCH_WARMUP:-5}
+CONN=${BENCH_CONNECTIONS:-64}
+BUYER_PASSWORD=bench-buyer-password-1
+OUT="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)"
+RESULTS="$OUT/results.jsonl"
+mkdir -p "$OUT"
+bench_init
+bench_packages
+machine_summary | tee "$OUT/machine.txt" >&2
+build_all
+has() { [[ " $STEPS " == *" $1 "* ]]; }
+
+# wrk_run LABEL URL: 2 threads, $CONN connections; the summary line goes to raw.txt.
+wrk_run() {
+  local label=$1 url=$2
+  wrk -t2 -c"$CONN" -d"${DURATION}s" --latency "$url" > "$OUT/wrk-$label.txt"
+  echo "$label: $(awk '/Requests\/sec/ {print $2 " req/s"}' "$OUT/wrk-$label.txt"), latency $(awk '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print "p50 " p50 ", p99 " p99}' "$OUT/wrk-$label.txt")" | tee -a "$OUT/raw.txt" >&2
+}
+
+start_postgres
+start_redis
+
+if has raw; then
+  log "raw limits"
+  start_trivial
+  wrk_run trivial-kestrel "http://127.0.0.1:$TRIVIAL_PORT/api/ping"
+  stop_pid "$TRIVIAL_PID"
+
+  # A small script of the same kind as a hold: read, conditional write, counter.
+  sha=$(redis-cli -p "$REDIS_PORT" SCRIPT LOAD "local v = redis.call('HGET', KEYS[1], ARGV[1]) if not v then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('HDEL', KEYS[1], ARGV[1]) end return redis.call('INCR', KEYS[2])")
+  redis-benchmark -p "$REDIS_PORT" -c 50 -n 400000 -q evalsha "$sha" 2 '{bench}:seats' '{bench}:fence' seat1 hold1 > "$OUT/redis-benchmark.txt" 2>&1
+  echo "redis-benchmark EVALSHA (50 clients): $(tr '\r' '\n' < "$OUT/redis-benchmark.txt" | grep -a 'requests per second' | tail -1)" | tee -a "$OUT/raw.txt" >&2
+
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE pgbench" >/dev/null
+  pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -s 20 -q pgbench > "$OUT/pgbench-init.txt" 2>&1
+  pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 8 -j 2 -T "$DURATION" -M prepared pgbench > "$OUT/pgbench.txt" 2>&1
+  echo "pgbench TPC-B (scale 20, 8 clients, 2 threads, prepared, fsync+synchronous_commit on): $(grep -a 'tps' "$OUT/pgbench.txt" | tail -1)" | tee -a "$OUT/raw.txt" >&2
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "DROP DATABASE pgbench" >/dev/null
+fi
+
+# The gates stay on for every hold (rate limits checked in Redis, a proof of work solved per hold)
+# but sized for a load generator on one address: buckets large enough not to refuse the benchmark's
+# own traffic, and a proof of work of ${POW_MAX:-1000} numbers instead of 50,000 so the client's
+# hashing does not eat the CPU the servers are measured on. The simulator keeps the per-account and
+# per-device buckets at their defaults (only the shared loopback address is opened up).
+BIG=(Capacity=1000000 RefillPerMinute=100000000)
+GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
+for who in Account Device Address; do for kv in "${BIG[@]}"; do GATE_ENV+=("Encore__RateLimits__Policies__holds__${who}__${kv}"); done; done
+SIM_GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
+for kv in "${BIG[@]}"; do SIM_GATE_ENV+=("Encore__RateLimits__Policies__holds__Address__${kv}"); done
+SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT" Encore__Demo__Seed=off)
+(cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" dotnet Encore.Web.dll seed-demo >"$OUT/seed-demo.log" 2>&1)
+
+# start_scaled [ENV=VALUE ...]: three instances behind HAProxy, with the gates of $GATES.
+GATES=("${GATE_ENV[@]}")
+start_scaled() {
+  APP_PORTS=()
+  local i
+  for i in 1 2 3; do
+    local port; port=$(free_port)
+    start_app "app$i" "$port" "${SCALED_ENV[@]}" "${GATES[@]}" "$@"
+    APP_PORTS+=("$port")
+  done
+  start_lb "${APP_PORTS[@]}"
+  URL="http://127.0.0.1:$LB_PORT"
+}
+stop_scaled() {
+  local name
+  for name in app1 app2 app3; do stop_pid "${APP_PIDS[$name]}"; done
+  stop_pid "${BENCH_PIDS[-1]}" # HAProxy, started last
+}
+
+# hold_suite PREFIX URL: closed-loop maximum, then 70% of it at a constant rate, for each hold kind.
+hold_suite() {
+  local prefix=$1 url=$2 kind
+  # Priming, not measured: the first holds after the instances start stall for several seconds
+  # (docs/PERFORMANCE.md, "cold start"); a figure should not depend on which suite runs first.
+  bench run --url "$url" --workload hold1 --event "$OUT/event-$prefix.json" --tokens "$OUT/tokens-$prefix.txt" --mode max \
+    --connections "$CONN" --warmup 2 --duration 15 --label "$prefix-priming" --results "$OUT/priming.jsonl" >/dev/null || true
+  for kind in hold1 hold4 ga; do
+    bench run --url "$url" --workload "$kind" --event "$OUT/event-$prefix.json" --tokens "$OUT/tokens-$prefix.txt" --mode max \
+      --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --label "$prefix-$kind-max" --results "$RESULTS" || true
+    bench run --url "$url" --workload "$kind" --event "$OUT/event-$prefix.json" --tokens "$OUT/tokens-$prefix.txt" --mode rate \
+      --rate "0.7x:$prefix-$kind-max" --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --label "$prefix-$kind-70pct" --results "$RESULTS" || true
+  done
+}
+
+if has scaled || has advisory || has shed; then
+  start_scaled
+  seed_buyers_postgres "$BUYERS"
+  bench setup --url "$URL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-scaled.json" >&2
+  bench login --url "$URL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-scaled.txt" | tee -a "$OUT/raw.txt" >&2
+  cp "$OUT/event-scaled.json" "$OUT/event-advisory.json"; cp "$OUT/tokens-scaled.txt" "$OUT/tokens-advisory.txt"
+fi
+
+if has scaled; then
+  log "scaled: 3 instances, Redis hold store"
+  wrk_run encore-ping-lb "$URL/api/ping"
+  wrk_run encore-ping-one "http://127.0.0.1:${APP_PORTS[0]}/api/ping"
+  bench run --url "$URL" --workload ping --mode max --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --label scaled-ping-max --results "$RESULTS"
+  hold_suite scaled "$URL"
+  bench race --url "$URL" --event "$OUT/event-scaled.json" --tokens "$OUT/tokens-scaled.txt" --label scaled-race --results "$RESULTS" || true
+fi
+
+if has shed; then
+  log "load shedding at 2× the 1-seat hold capacity"
+  bench run --url "$URL" --workload hold1 --event "$OUT/event-scaled.json" --tokens "$OUT/tokens-scaled.txt" --mode rate \
+    --rate "${SHED_RATE:-2x:scaled-hold1-max}" --connections 512 --warmup 2 --duration "$DURATION" --label scaled-hold1-2x --results "$RESULTS" || true
+fi
+
+if has advisory; then
+  log "scaled: 3 instances, advisory-lock hold store"
+  stop_scaled
+  start_scaled Encore__Inventory__HoldStore=AdvisoryLock
+  hold_suite advisory "$URL"
+  bench race --url "$URL" --event "$OUT/event-advisory.json" --tokens "$OUT/tokens-advisory.txt" --label advisory-race --results "$RESULTS" || true
+fi
+
+if has shed; then
+  log "load shedding on: Encore:LoadShedding:MaxConcurrentRequests=${SHED_LIMIT:-64}, QueueLimit=${SHED_QUEUE:-128}"
+  stop_scaled
+  start_scaled Encore__LoadShedding__MaxConcurrentRequests="${SHED_LIMIT:-64}" Encore__LoadShedding__QueueLimit="${SHED_QUEUE:-128}"
+  bench run --url "$URL" --workload hold1 --event "$OUT/event-scaled.json" --tokens "$OUT/tokens-scaled.txt" --mode rate \
+    --rate "${SHED_RATE:-2x:scaled-hold1-max}" --connections 512 --warmup 2 --duration "$DURATION" --label scaled-hold1-2x-shedding --results "$RESULTS" || true
+fi
+
+if has scaled || has advisory || has shed; then stop_scaled; fi
+
+if has simulate; then
+  log "simulator: $SIM_BUYERS buyers, 3 instances behind HAProxy"
+  GATES=("${SIM_GATE_ENV[@]}")
+  start_scaled
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d encore -tAc "SELECT count(*) FROM identity.\"AspNetUsers\" WHERE \"Email\" LIKE '%@bench.test'" > "$BENCH_TMP/seeded"
+  seeded=$(cat "$BENCH_TMP/seeded")
+  if [ "$seeded" -lt "$SIM_BUYERS" ]; then seed_buyers_postgres $((SIM_BUYERS - seeded)) $((seeded + 1)); fi
+  bench setup --url "$URL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-sim.json" >&2
+  bench login --url "$URL" --count "$SIM_BUYERS" --password "$BUYER_PASSWORD" --parallel 64 --bots $(( (SIM_BUYERS + 199) / 200 )) --out "$OUT/tokens-sim.txt" | tee -a "$OUT/raw.txt" >&2
+  dotnet "$OUT/bin/simulator/Encore.Simulator.dll" --url "$URL" --event "$OUT/event-sim.json" --tokens "$OUT/tokens-sim.txt" \
+    --buyers "$SIM_BUYERS" --arrival 20 --duration "${SIM_DURATION:-60}" --report "$OUT/simulation.md" || log "the simulator reported a failed check"
+  stop_scaled
+fi
+
+if has embedded; then
+  log "embedded: one instance, SQLite + in-process stores"
+  EMB_PORT=$(free_port)
+  start_app embedded "$EMB_PORT" "ConnectionStrings__Sqlite=Data Source=$BENCH_TMP/embedded.db" Encore__Demo__Seed=auto "${GATE_ENV[@]}"
+  seed_buyers_sqlite "$BENCH_TMP/embedded.db" "$BUYERS"
+  EURL="http://127.0.0.1:$EMB_PORT"
+  bench setup --url "$EURL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-embedded.json" >&2
+  bench login --url "$EURL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-embedded.txt" | tee -a "$OUT/raw.txt" >&2
+  wrk_run embedded-ping "$EURL/api/ping"
+  bench run --url "$EURL" --workload ping --mode max --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --label embedded-ping-max --results "$RESULTS"
+  hold_suite embedded "$EURL"
+  bench race --url "$EURL" --event "$OUT/event-embedded.json" --tokens "$OUT/tokens-embedded.txt" --label embedded-race --results "$RESULTS" || true
+  stop_pid "${APP_PIDS[embedded]}"
+fi
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt" >&2
+bench report --results "$RESULTS" > "$OUT/table.md"
+cat "$OUT/raw.txt" "$OUT/table.md"
+log "results in $OUT"

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+
+namespace Encore.Web.Hosting;
+
+/// <summary>The <c>Encore:LoadShedding</c> section. Off unless MaxConcurrentRequests is set.</summary>
+internal sealed record LoadSheddingOptions
+{
+    /// <summary>Requests an instance works on at once; 0 turns shedding off.</summary>
+    public int MaxConcurrentRequests { get; init; }
+    /// <summary>Requests that may wait for a slot (oldest first); the next one is refused at once.</summary>
+    public int QueueLimit { get; init; } = 100;
+    /// <summary>What Retry-After tells a refused client.</summary>
+    public int RetryAfterSeconds { get; init; } = 2;
+
+    public static LoadSheddingOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Encore:LoadShedding").Get<LoadSheddingOptions>() ?? new LoadSheddingOptions();
+        if (options.MaxConcurrentRequests < 0 || options.QueueLimit < 0 || options.RetryAfterSeconds is < 1 or > 300)
+            throw new InvalidOperationException("Encore:LoadShedding: MaxConcurrentRequests and QueueLimit are not negative; RetryAfterSeconds is 1 to 300.");
+        return options;
+    }
+}
+
+/// <summary>
+/// Past its capacity an instance refuses work in microseconds (503 + Retry-After) instead of
+/// queueing it until every request times out: the buyers who are served stay fast, the others
+/// are told when to come back. Health, readiness and metrics are never shed, so an overloaded
+/// instance is not mistaken for a dead one.
+/// </summary>
+internal static class LoadShedding
+{
+    public static IApplicationBuilder UseLoadShedding(this IApplicationBuilder app, LoadSheddingOptions options)
+    {
+        if (options.MaxConcurrentRequests == 0) return app;
+        var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxConcurrentRequests,
+            QueueLimit = options.QueueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        var retryAfter = options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return app.Use(async (http, next) =>
+        {
+            var path = http.Request.Path;
+            if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics"))
+            {
+                await next(http);
+                return;
+            }
+            using var lease = await limiter.AcquireAsync(1, http.RequestAborted);
+            if (!lease.IsAcquired)
+            {
+                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                http.Response.Headers.RetryAfter = retryAfter;
+                http.Response.ContentType = "application/problem+json";
+                await http.Response.WriteAsync(
+                    "{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15.6.4\",\"title\":\"Busy\",\"status\":503," +
+                    "\"detail\":\"Too many requests right now; nothing was done. Try again after the Retry-After delay.\"}", http.RequestAborted);
+                return;
+            }
+            await next(http);
+        });
+    }
+}

@@ -1,0 +1,78 @@
+using Encore.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Encore.Tests.Hosting;
+
+public sealed class LoadSheddingTests
+{
+    /// <summary>The shedding middleware in front of an endpoint that finishes only when the test says so.</summary>
+    static (RequestDelegate Pipeline, TaskCompletionSource Entered, TaskCompletionSource Release) Pipeline(LoadSheddingOptions options)
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var app = new ApplicationBuilder(new ServiceCollection().BuildServiceProvider());
+        app.UseLoadShedding(options);
+        app.Run(async http =>
+        {
+            if (http.Request.Path == "/slow")
+            {
+                entered.TrySetResult();
+                await release.Task;
+            }
+            http.Response.StatusCode = StatusCodes.Status200OK;
+        });
+        return (app.Build(), entered, release);
+    }
+
+    static DefaultHttpContext Request(string path)
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Path = path;
+        http.Response.Body = new MemoryStream();
+        return http;
+    }
+
+    [Fact]
+    public async Task Past_its_capacity_an_instance_answers_503_with_retry_after_at_once_but_health_still_answers()
+    {
+        var (pipeline, entered, release) = Pipeline(new LoadSheddingOptions { MaxConcurrentRequests = 1, QueueLimit = 1, RetryAfterSeconds = 3 });
+
+        var busy = Request("/slow");
+        var first = pipeline(busy);
+        await entered.Task;
+        var waiting = Request("/api/ping");
+        var queued = pipeline(waiting);
+        Assert.False(queued.IsCompleted);
+
+        var refused = Request("/api/ping");
+        await pipeline(refused);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, refused.Response.StatusCode);
+        Assert.Equal("3", refused.Response.Headers.RetryAfter.ToString());
+        Assert.Equal("application/problem+json", refused.Response.ContentType);
+
+        var health = Request("/healthz");
+        await pipeline(health);
+        Assert.Equal(StatusCodes.Status200OK, health.Response.StatusCode);
+
+        // The slot frees: the queued request runs, oldest first.
+        release.SetResult();
+        await first;
+        await queued;
+        Assert.Equal(StatusCodes.Status200OK, waiting.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_a_limit_nothing_is_shed()
+    {
+        var (pipeline, entered, release) = Pipeline(new LoadSheddingOptions());
+        var first = pipeline(Request("/slow"));
+        await entered.Task;
+        var others = Enumerable.Range(0, 20).Select(_ => Request("/api/ping")).ToList();
+        await Task.WhenAll(others.Select(o => pipeline(o)));
+        Assert.All(others, o => Assert.Equal(StatusCodes.Status200OK, o.Response.StatusCode));
+        release.SetResult();
+        await first;
+    }
+}
