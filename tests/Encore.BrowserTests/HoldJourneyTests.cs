@@ -62,9 +62,10 @@ public sealed class HoldJourneyTests(EncoreSite site)
         await page.GetByLabel("Wheelchair and companion seats only").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Show seats" }).ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("accessible=true", StringComparison.Ordinal));
-        var listed = page.Locator("form[data-seat-form] input[type=checkbox]");
+        // The seats' own boxes: the form also carries the proof-of-work widget's checkbox.
+        var listed = page.Locator("form[data-seat-form] .seat-options input[type=checkbox]");
         Assert.True(await listed.CountAsync() > 0);
-        foreach (var label in await page.Locator("form[data-seat-form] label").AllTextContentsAsync())
+        foreach (var label in await page.Locator("form[data-seat-form] .seat-options label").AllTextContentsAsync())
             Assert.Matches("wheelchair space|companion seat", label);
         Assert.Equal("", await Axe.ViolationsAsync(page));
 

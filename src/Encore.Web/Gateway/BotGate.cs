@@ -22,17 +22,7 @@ internal static class BotGate
             await next(http);
             return;
         }
-        var ct = http.RequestAborted;
-        var userId = Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : (Guid?)null;
-        var risk = await http.RequestServices.GetRequiredService<IBuyerRiskSignals>().AssessAsync(userId, http, ct);
-        if (required.Scope == HoldScope && risk.ShadowBanned)
-        {
-            // An honest refusal: a wrongly flagged fan must learn why and whom to ask (docs/bot-defense.md).
-            await RefuseAsync(http, new HumanCheckRefusal(StatusCodes.Status403Forbidden, "Account under review",
-                "This account cannot hold tickets while it is under review. Contact support to have it reviewed.", "accountFlagged"));
-            return;
-        }
-        if (await http.RequestServices.GetRequiredService<IHumanCheck>().CheckAsync(http, required.Scope, risk, ct) is { } refusal)
+        if (await CheckAsync(http, required.Scope, http.RequestAborted) is { } refusal)
         {
             await RefuseAsync(http, refusal);
             return;
@@ -40,7 +30,24 @@ internal static class BotGate
         await next(http);
     });
 
-    static async Task RefuseAsync(HttpContext http, HumanCheckRefusal refusal)
+    /// <summary>
+    /// The gate's checks for one request and scope, null when it passes. The middleware runs it for endpoints
+    /// with <see cref="ProofOfWorkRequired"/>; pages whose forms need a proof run it through <see cref="PageGate"/>.
+    /// </summary>
+    public static async ValueTask<GateRefusal?> CheckAsync(HttpContext http, string scope, CancellationToken ct)
+    {
+        var userId = Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : (Guid?)null;
+        var risk = await http.RequestServices.GetRequiredService<IBuyerRiskSignals>().AssessAsync(userId, http, ct);
+        // An honest refusal: a wrongly flagged fan must learn why and whom to ask (docs/bot-defense.md).
+        // Before the proof, so a flagged account's proofs are not even spent.
+        if (scope == HoldScope && risk.ShadowBanned) return AccountFlagged;
+        return await http.RequestServices.GetRequiredService<IHumanCheck>().CheckAsync(http, scope, risk, ct);
+    }
+
+    internal static readonly GateRefusal AccountFlagged = new(StatusCodes.Status403Forbidden, "Account under review",
+        "This account cannot hold tickets while it is under review. Contact support to have it reviewed.", "accountFlagged");
+
+    static async Task RefuseAsync(HttpContext http, GateRefusal refusal)
     {
         http.Response.StatusCode = refusal.Status;
         // Browsers posting a page's form get the site's error page for the status; API clients get problem+json.

@@ -18,6 +18,7 @@ internal static class Gateway
         else
             services.AddSingleton<ISpentProofs, InProcessSpentProofs>();
         services.AddSingleton<ProofOfWorkCheck>();
+        services.AddSingleton<PageGate>();
         services.AddHttpClient(HCaptchaCheck.HttpClientName, http => http.Timeout = options.HCaptcha.Timeout);
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<HCaptchaCheck>(sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(HCaptchaCheck.HttpClientName)));
         services.AddSingleton<IHumanCheck>(sp => string.Equals(options.Provider, "HCaptcha", StringComparison.OrdinalIgnoreCase)

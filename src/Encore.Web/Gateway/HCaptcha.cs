@@ -21,7 +21,7 @@ internal sealed class HCaptchaCheck(HttpClient http, BotDefenseOptions options, 
     public const string Header = "X-HCaptcha-Response";
     public const string FormField = "h-captcha-response";
 
-    public async ValueTask<HumanCheckRefusal?> CheckAsync(HttpContext context, string scope, BuyerRisk risk, CancellationToken ct)
+    public async ValueTask<GateRefusal?> CheckAsync(HttpContext context, string scope, BuyerRisk risk, CancellationToken ct)
     {
         var token = context.Request.Headers[Header].ToString();
         if (token.Length == 0 && context.Request.HasFormContentType)

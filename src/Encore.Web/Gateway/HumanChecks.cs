@@ -3,8 +3,11 @@ using Encore.Identity.Risk;
 
 namespace Encore.Web.Gateway;
 
-/// <summary>Why a human check refused a request, for a problem+json answer.</summary>
-internal sealed record HumanCheckRefusal(int Status, string Title, string Detail, string Reason);
+/// <summary>
+/// Why the gateway refused a request (a rate limit, a flagged account, a human check), for a problem+json
+/// answer or a page's message. <paramref name="RetryAfterSeconds"/> is set when waiting helps.
+/// </summary>
+internal sealed record GateRefusal(int Status, string Title, string Detail, string Reason, int? RetryAfterSeconds = null);
 
 /// <summary>
 /// The port in front of "is this a person": the built-in proof of work (ALTCHA protocol) by default,
@@ -13,7 +16,7 @@ internal sealed record HumanCheckRefusal(int Status, string Title, string Detail
 internal interface IHumanCheck
 {
     /// <summary>Null when the request passes.</summary>
-    ValueTask<HumanCheckRefusal?> CheckAsync(HttpContext http, string scope, BuyerRisk risk, CancellationToken ct);
+    ValueTask<GateRefusal?> CheckAsync(HttpContext http, string scope, BuyerRisk risk, CancellationToken ct);
 }
 
 /// <summary>The HMAC key: configured, or the one every instance shares from the database.</summary>
@@ -40,7 +43,7 @@ internal sealed class ProofOfWorkCheck(BotDefenseOptions options, AltchaKey key,
         return Math.Min(max, 100_000_000);
     }
 
-    public async ValueTask<HumanCheckRefusal?> CheckAsync(HttpContext http, string scope, BuyerRisk risk, CancellationToken ct)
+    public async ValueTask<GateRefusal?> CheckAsync(HttpContext http, string scope, BuyerRisk risk, CancellationToken ct)
     {
         var payload = http.Request.Headers[Header].ToString();
         if (payload.Length == 0 && http.Request.HasFormContentType)

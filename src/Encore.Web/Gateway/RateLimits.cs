@@ -29,12 +29,15 @@ internal static class RateLimits
         else
             services.AddSingleton<ITokenBuckets, InProcessTokenBuckets>();
 
+        services.AddSingleton<RateLimitBuckets>();
+
+        var policies = RateLimitBuckets.PoliciesOf(options);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = OnRejectedAsync;
-            foreach (var (name, policy) in options.Policies)
-                o.AddPolicy(name, new BucketPolicy(name, policy, options.KeyPrefix));
+            foreach (var (name, policy) in policies)
+                o.AddPolicy(name, new BucketPolicy(policy));
         });
         return services;
     }
@@ -43,20 +46,27 @@ internal static class RateLimits
     static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken ct)
     {
         var http = context.HttpContext;
-        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        var refusal = Refusal(context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero);
+        http.Response.Headers.RetryAfter = refusal.RetryAfterSeconds!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.StatusCode = refusal.Status;
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
             ProblemDetails = new ProblemDetails
             {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"Slow down: try again in {seconds} s.",
-                Extensions = { ["retryAfter"] = seconds },
+                Status = refusal.Status,
+                Title = refusal.Title,
+                Detail = refusal.Detail,
+                Extensions = { ["retryAfter"] = refusal.RetryAfterSeconds },
             },
         });
+    }
+
+    /// <summary>What a refused take answers, the API and the pages alike: 429, and the wait in whole seconds (at least one).</summary>
+    internal static GateRefusal Refusal(TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        return new(StatusCodes.Status429TooManyRequests, "Too many requests", $"Slow down: try again in {seconds} s.", "rateLimited", seconds);
     }
 
     /// <summary>Who a request counts against: the account, the address (IPv6 by /64) and the device, where known.</summary>
@@ -78,14 +88,9 @@ internal static class RateLimits
         return new IPAddress(bytes) + "/64";
     }
 
-    sealed class BucketPolicy(string name, RateLimitOptions.PolicyOptions policy, string prefix) : IRateLimiterPolicy<Partition>
+    /// <summary>The framework's view of a policy: a partition per (account, address, device), each a handle on its buckets.</summary>
+    sealed class BucketPolicy(PolicyBuckets policy) : IRateLimiterPolicy<Partition>
     {
-        readonly BucketRule? account = policy.Account?.ToRule();
-        readonly BucketRule? address = policy.Address?.ToRule();
-        readonly BucketRule? device = policy.Device?.ToRule();
-        // One hash tag per policy keeps a request's buckets in one Redis Cluster slot, so one script can take them all.
-        readonly string keyPrefix = $"{prefix}{{{name}}}:";
-
         public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
 
         public RateLimitPartition<Partition> GetPartition(HttpContext http)
@@ -93,16 +98,7 @@ internal static class RateLimits
             var services = http.RequestServices;
             var key = PartitionOf(http, services.GetRequiredService<IDeviceContext>());
             var store = services.GetRequiredService<ITokenBuckets>();
-            return RateLimitPartition.Get(key, k => new BucketLimiter(store, Buckets(k)));
-        }
-
-        Bucket[] Buckets(Partition k)
-        {
-            var buckets = new List<Bucket>(3);
-            if (account is not null && k.Account is not null) buckets.Add(new($"{keyPrefix}a:{k.Account}", account));
-            if (address is not null && k.Address is not null) buckets.Add(new($"{keyPrefix}i:{k.Address}", address));
-            if (device is not null && k.Device is not null) buckets.Add(new($"{keyPrefix}d:{k.Device}", device));
-            return [.. buckets];
+            return RateLimitPartition.Get(key, k => new BucketLimiter(store, policy.For(k)));
         }
     }
 
@@ -153,5 +149,45 @@ internal static class RateLimits
             metadata = retryAfter;
             return retryAfter is not null && metadataName == MetadataName.RetryAfter.Name;
         }
+    }
+}
+
+/// <summary>One policy's buckets: which of them apply to a partition, under which keys.</summary>
+internal sealed class PolicyBuckets(string name, RateLimitOptions.PolicyOptions policy, string prefix)
+{
+    readonly BucketRule? account = policy.Account?.ToRule();
+    readonly BucketRule? address = policy.Address?.ToRule();
+    readonly BucketRule? device = policy.Device?.ToRule();
+    // One hash tag per policy keeps a request's buckets in one Redis Cluster slot, so one script can take them all.
+    readonly string keyPrefix = $"{prefix}{{{name}}}:";
+
+    public Bucket[] For(RateLimits.Partition k)
+    {
+        var buckets = new List<Bucket>(3);
+        if (account is not null && k.Account is not null) buckets.Add(new($"{keyPrefix}a:{k.Account}", account));
+        if (address is not null && k.Address is not null) buckets.Add(new($"{keyPrefix}i:{k.Address}", address));
+        if (device is not null && k.Device is not null) buckets.Add(new($"{keyPrefix}d:{k.Device}", device));
+        return [.. buckets];
+    }
+}
+
+/// <summary>
+/// Takes a request's tokens from a policy's buckets without the rate-limiting middleware: a page's form
+/// post reaches the page's endpoint, which carries no policy, so the page asks here (<see cref="PageGate"/>).
+/// Same partition, same keys, same store as the middleware's limiters, so both paths spend one budget.
+/// </summary>
+internal sealed class RateLimitBuckets(RateLimitOptions options, ITokenBuckets store, IDeviceContext devices)
+{
+    readonly Dictionary<string, PolicyBuckets> policies = PoliciesOf(options);
+
+    internal static Dictionary<string, PolicyBuckets> PoliciesOf(RateLimitOptions options) =>
+        options.Policies.ToDictionary(p => p.Key, p => new PolicyBuckets(p.Key, p.Value, options.KeyPrefix), StringComparer.Ordinal);
+
+    /// <summary>Zero when the request took its tokens (or the policy has no buckets); otherwise how long until it may.</summary>
+    public async ValueTask<TimeSpan> TakeAsync(HttpContext http, string policy, CancellationToken ct)
+    {
+        if (!policies.TryGetValue(policy, out var buckets)) return TimeSpan.Zero;
+        var take = buckets.For(RateLimits.PartitionOf(http, devices));
+        return take.Length == 0 ? TimeSpan.Zero : await store.TryTakeAsync(take, ct);
     }
 }

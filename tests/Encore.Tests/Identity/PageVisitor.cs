@@ -37,7 +37,8 @@ internal sealed partial class PageVisitor
         Assert.True(token.Success, $"{path} has no form token");
         var content = new FormUrlEncodedContent([KeyValuePair.Create("_handler", formName), KeyValuePair.Create("__RequestVerificationToken", token.Groups[1].Value), .. fields.Select(f => KeyValuePair.Create(f.Name, f.Value))]);
         using var response = await Client.PostAsync(path, content);
-        return new Page(response.RequestMessage!.RequestUri!.AbsolutePath, (int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        return new Page(response.RequestMessage!.RequestUri!.AbsolutePath, (int)response.StatusCode, await response.Content.ReadAsStringAsync(),
+            response.Headers.TryGetValues("Retry-After", out var retryAfter) ? retryAfter.Single() : null);
     }
 
     public async Task<Page> GetAsync(string path)
@@ -55,7 +56,7 @@ internal sealed partial class PageVisitor
     public static string LatestCode(DevelopmentMailbox mailbox, string email) =>
         SixDigits().Match(mailbox.Newest().First(m => m.Message.To == email && m.Message.Subject.StartsWith("Your Encore sign-in code", StringComparison.Ordinal)).Message.Subject).Value;
 
-    internal sealed record Page(string Path, int Status, string Html);
+    internal sealed record Page(string Path, int Status, string Html, string? RetryAfter = null);
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();

@@ -85,16 +85,18 @@ internal static class InventoryClient
     public static List<Guid> Ids(this JsonNode? array) => array!.AsArray().Select(n => n!.GetValue<Guid>()).ToList();
 
     /// <summary>Signs in a fresh buyer account made through the registration API's store.</summary>
-    public static async Task<HttpClient> NewBuyerAsync(this EncoreAppFactory app, EncoreAppFactory? signInOn = null)
+    public static async Task<HttpClient> NewBuyerAsync(this EncoreAppFactory app, EncoreAppFactory? signInOn = null) =>
+        await (signInOn ?? app).SignedInAsync((await app.NewBuyerAccountAsync()).Email);
+
+    /// <summary>A fresh buyer account (password <see cref="CatalogClient.Password"/>), not signed in anywhere.</summary>
+    public static async Task<(string Email, Guid Id)> NewBuyerAccountAsync(this EncoreAppFactory app)
     {
         var email = $"fan-{Guid.NewGuid():N}@encore.test";
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Encore.Identity.EncoreUser>>();
-            var user = new Encore.Identity.EncoreUser { Id = Guid.CreateVersion7(), UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Fan", CreatedAt = TimeProvider.System.GetUtcNow() };
-            Assert.True((await users.CreateAsync(user, CatalogClient.Password)).Succeeded);
-            Assert.True((await users.AddToRoleAsync(user, Encore.Contracts.Identity.Roles.Buyer)).Succeeded);
-        }
-        return await (signInOn ?? app).SignedInAsync(email);
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Encore.Identity.EncoreUser>>();
+        var user = new Encore.Identity.EncoreUser { Id = Guid.CreateVersion7(), UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Fan", CreatedAt = TimeProvider.System.GetUtcNow() };
+        Assert.True((await users.CreateAsync(user, CatalogClient.Password)).Succeeded);
+        Assert.True((await users.AddToRoleAsync(user, Encore.Contracts.Identity.Roles.Buyer)).Succeeded);
+        return (email, user.Id);
     }
 }
