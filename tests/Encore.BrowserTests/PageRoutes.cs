@@ -26,7 +26,8 @@ public static partial class PageRoutes
         ["/error/{StatusCode:int}"] = "/error/500",
         // A hold that has ended (or never existed): the live hold is checked by HoldJourneyTests.
         ["/holds/{HoldId:guid}"] = "/holds/00000000-0000-0000-0000-000000000001",
-        // An event without a queue (the demo has none): the page that says so. Queued events link theirs from the event page.
+        // An event without a queue (the demo has none): the page that says so. The live queue page is walked by
+        // QueueJourneyTests on an event it creates; a sample stays here so the crawl does not depend on test order.
         ["/events/{EventId:guid}/queue"] = "/events/00000000-0000-0000-0000-000000000001/queue",
     };
 

@@ -43,7 +43,7 @@ internal static class LoadShedding
         return app.Use(async (http, next) =>
         {
             var path = http.Request.Path;
-            if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics"))
+            if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics") || IsLiveLine(path))
             {
                 await next(http);
                 return;
@@ -62,4 +62,13 @@ internal static class LoadShedding
             await next(http);
         });
     }
+
+    /// <summary>
+    /// The waiting room's live line (WebSocket or SSE) stays open for the whole wait doing next to
+    /// nothing; counted as a request, a few hundred waiting pages would hold every slot and shed the
+    /// buyers who are shopping. Its cost is bounded by the queue-status rate limit instead.
+    /// </summary>
+    static bool IsLiveLine(PathString path) =>
+        path.StartsWithSegments("/api/waiting-room", out var rest) && rest.Value is { } tail
+        && (tail.EndsWith("/live", StringComparison.Ordinal) || tail.EndsWith("/events", StringComparison.Ordinal));
 }

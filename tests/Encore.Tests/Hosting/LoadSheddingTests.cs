@@ -16,7 +16,7 @@ public sealed class LoadSheddingTests
         app.UseLoadShedding(options);
         app.Run(async http =>
         {
-            if (http.Request.Path == "/slow")
+            if (http.Request.Path == "/slow" || http.Request.Path.Value!.EndsWith("/live", StringComparison.Ordinal))
             {
                 entered.TrySetResult();
                 await release.Task;
@@ -74,5 +74,18 @@ public sealed class LoadSheddingTests
         Assert.All(others, o => Assert.Equal(StatusCodes.Status200OK, o.Response.StatusCode));
         release.SetResult();
         await first;
+    }
+
+    [Fact]
+    public async Task A_waiting_room_live_line_held_open_takes_no_slot()
+    {
+        var (pipeline, entered, release) = Pipeline(new LoadSheddingOptions { MaxConcurrentRequests = 1, QueueLimit = 0 });
+        var live = pipeline(Request($"/api/waiting-room/{Guid.NewGuid()}/live"));
+        await entered.Task;
+        var shopping = Request("/api/ping");
+        await pipeline(shopping);
+        Assert.Equal(StatusCodes.Status200OK, shopping.Response.StatusCode);
+        release.SetResult();
+        await live;
     }
 }

@@ -5,10 +5,12 @@
 // When the counter reaches the buyer, the status endpoint issues the admission (a cookie) and the
 // page moves on to seat selection. The place is kept server-side, so a reconnect simply resumes.
 
+// Declared before start() runs: a const used earlier in the module is in its temporal dead zone,
+// which threw on every waiting page and left it without a live line.
+const milestones = [100000, 50000, 10000, 5000, 1000, 500, 100, 50, 20, 10, 5, 3, 2, 1];
+
 const root = document.querySelector('[data-waiting-room]');
 if (root) start(root);
-
-const milestones = [100000, 50000, 10000, 5000, 1000, 500, 100, 50, 20, 10, 5, 3, 2, 1];
 
 function start(root) {
     const eventId = root.dataset.waitingRoom;
@@ -100,6 +102,8 @@ function start(root) {
 
     function connected() {
         failures = 0;
+        // Which line is live ("websocket" or "events"): for support, and for the browser tests.
+        root.dataset.transport = useEvents ? 'events' : 'websocket';
         const note = root.querySelector('[data-connection]');
         if (note) note.dataset.live = 'true';
     }

@@ -55,29 +55,52 @@ internal static class LiveQueue
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-        // The client only ever closes; reading notices that (and keeps the socket's state moving).
-        var reading = Task.Run(async () =>
-        {
-            var buffer = new byte[256];
-            try
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    var received = await socket.ReceiveAsync(buffer, stop.Token);
-                    if (received.MessageType == WebSocketMessageType.Close) break;
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException) { }
-            await stop.CancelAsync();
-        });
+        // The client only ever closes. The reader waits for that close frame with the connection's own
+        // token only: cancelling a pending ReceiveAsync (or SendAsync) aborts the whole socket, which
+        // would turn every close into a torn connection without a close frame.
+        var reading = ReadUntilCloseAsync(socket, stop, http.RequestAborted);
         await PumpAsync(eventId, user, queues, live, options, clock, http, stop.Token,
-            frame => socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, stop.Token));
-        if (socket.State == WebSocketState.Open)
+            frame => socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, http.RequestAborted));
+        try
         {
-            try { await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None); }
-            catch (WebSocketException) { }
+            if (socket.State == WebSocketState.CloseReceived)
+            {
+                // The client closed: answer its close frame, which completes the handshake.
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, http.RequestAborted);
+            }
+            else if (socket.State == WebSocketState.Open)
+            {
+                // The server ends (shutting down, or the client left the line): say so, then give the
+                // client a moment to answer before the connection goes.
+                var status = lifetime.ApplicationStopping.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure;
+                await socket.CloseOutputAsync(status, null, http.RequestAborted);
+                await reading.WaitAsync(CloseWait, clock);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or TimeoutException)
+        {
+            socket.Abort();
         }
         await reading;
+    }
+
+    static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+
+    static async Task ReadUntilCloseAsync(WebSocket socket, CancellationTokenSource stop, CancellationToken aborted)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, aborted);
+                if (received.MessageType == WebSocketMessageType.Close) break;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException) { }
+        // Only cancels the pump's waiting; a frame being sent finishes first.
+        try { await stop.CancelAsync(); }
+        catch (ObjectDisposedException) { }
     }
 
     static async Task Events(Guid eventId, ClaimsPrincipal user, QueueService queues, ILiveBroadcast live, WaitingRoomOptions options,
