@@ -45,7 +45,7 @@ public static class TestServers
         var port = FreePort();
         RunAs(asRoot, Path.Combine(bin, "initdb"), $"-D {dir}/data -U postgres -A trust --no-sync -E UTF8");
         RunAs(asRoot, Path.Combine(bin, "pg_ctl"),
-            $"-D {dir}/data -l {dir}/log -w -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start");
+            $"-D {dir}/data -l {dir}/log -w -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000\" start");
         var pid = int.Parse(File.ReadLines($"{dir}/data/postmaster.pid").First());
         stops.Add(() => Stop(pid, "INT"));
         Watch(pid, "INT", dir);

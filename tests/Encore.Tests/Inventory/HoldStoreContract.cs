@@ -389,7 +389,9 @@ public sealed class AdvisoryLockHoldStoreTests : HoldStoreContract
         var options = (Microsoft.EntityFrameworkCore.DbContextOptions<PostgresInventoryDbContext>)Encore.BuildingBlocks.Persistence.ModuleDbContexts
             .ConfigurePostgres(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<PostgresInventoryDbContext>(), connectionString, InventoryDbContext.Schema).Options;
         using (var db = new PostgresInventoryDbContext(options)) db.Database.Migrate();
-        return AdvisoryLockHoldStore.DataSource(connectionString);
+        // Racers wait for the lock holding a connection each; a bounded pool keeps the contract's crowds
+        // from taking the shared test server's connections from the tests running beside them.
+        return AdvisoryLockHoldStore.DataSource(connectionString + ";Maximum Pool Size=30");
     });
 
     internal override IHoldStore CreateStore() => new AdvisoryLockHoldStore(Database.Value, Clock);
