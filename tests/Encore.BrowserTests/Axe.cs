@@ -16,6 +16,7 @@ internal static class Axe
     /// <summary>The WCAG 2.1 A and AA violations of the page, as readable text; empty when there are none.</summary>
     public static async Task<string> ViolationsAsync(IPage page)
     {
+        await ProofOfWorkSettledAsync(page);
         var result = await page.RunAxe(WcagAA);
         if (result.Violations is not { Length: > 0 } violations) return "";
         var text = new StringBuilder();
@@ -39,6 +40,31 @@ internal static class Axe
     {
         var violations = await ViolationsAsync(page);
         Assert.True(violations.Length == 0, violations);
+    }
+
+    /// <summary>
+    /// A proof-of-work field disables its form's button while it solves and enables it when done. If
+    /// that flips while axe samples the button, axe pairs the enabled text colour with the disabled
+    /// background (seen: white on #eef0f6) and reports a contrast failure neither state has. Both
+    /// states are checked in turn by the journeys; here we only wait for the field to settle.
+    /// </summary>
+    static async Task ProofOfWorkSettledAsync(IPage page)
+    {
+        const string settled = """
+            () => [...document.querySelectorAll('[data-pow-field]')].every(f => {
+                const status = f.querySelector('[data-pow-status]');
+                const text = status ? status.textContent.trim() : 'none';
+                return f.hidden || (text !== '' && !text.startsWith('Checking'));
+            })
+            """;
+        try
+        {
+            await page.WaitForFunctionAsync(settled, null, new PageWaitForFunctionOptions { Timeout = 15_000 });
+        }
+        catch (TimeoutException)
+        {
+            // A field that never settles (a failed challenge, say) stays as it is: axe checks that state.
+        }
     }
 
     static string Shorten(string html) => html.Length <= 200 ? html : html[..200] + "…";
