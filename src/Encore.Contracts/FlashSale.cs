@@ -59,7 +59,7 @@ public abstract record AdmissionDecision
     /// <summary>No queue guards this performance now, or the caller holds a valid admission token.</summary>
     public sealed record Admitted : AdmissionDecision;
 
-    /// <summary>A queue guards this performance and the caller has no valid token for this account and device.</summary>
+    /// <summary>A queue guards this event and the caller has no valid token for this account and device.</summary>
     /// <param name="Detail">What is wrong, for the buyer.</param>
     /// <param name="QueueUrl">Where to join or rejoin the queue.</param>
     public sealed record Refused(string Detail, string QueueUrl) : AdmissionDecision;
@@ -68,6 +68,10 @@ public abstract record AdmissionDecision
 /// <summary>The waiting room's gate in front of the holds of a queued on-sale.</summary>
 public interface IAdmissionGate
 {
-    /// <summary>Checks the admission token (header <c>Encore-Admission</c> or cookie) of this request for a performance's holds.</summary>
-    ValueTask<AdmissionDecision> CheckAsync(Guid performanceId, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken);
+    /// <summary>
+    /// Checks the admission token (header <c>Encore-Admission</c> or cookie) of this request for holds
+    /// on an event's performances. Queues are per event, and the caller already knows the event of the
+    /// performance it holds, so the gate need not look it up.
+    /// </summary>
+    ValueTask<AdmissionDecision> CheckAsync(Guid eventId, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken);
 }

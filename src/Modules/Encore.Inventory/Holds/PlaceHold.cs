@@ -56,7 +56,7 @@ internal static class PlaceHold
             return InventoryProblems.NotFound($"No performance {performanceId} on sale.");
         // A queued on-sale lets in only those the waiting room admitted (the module is optional: no gate, no queue).
         if (http.RequestServices.GetService<IAdmissionGate>() is { } gate
-            && await gate.CheckAsync(performanceId, user, http, ct) is AdmissionDecision.Refused refused)
+            && await gate.CheckAsync(layout.EventId, user, http, ct) is AdmissionDecision.Refused refused)
             return TypedResults.Problem(title: "Admission required", detail: refused.Detail, statusCode: StatusCodes.Status403Forbidden,
                 extensions: new Dictionary<string, object?> { ["queueUrl"] = refused.QueueUrl });
         if (Spec(request, layout, out var errors) is not { } spec) return TypedResults.ValidationProblem(errors);

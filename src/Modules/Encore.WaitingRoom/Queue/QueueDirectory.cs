@@ -7,15 +7,14 @@ namespace Encore.WaitingRoom.Queue;
 
 /// <summary>
 /// What every request of an on-sale asks first, kept in memory per instance: an event's queue
-/// settings (for a few seconds, so an organizer's change shows everywhere soon), a performance's
-/// event and an event's organizer (which never change). A hold on a performance without a queue
-/// therefore costs one dictionary lookup here.
+/// settings (for a few seconds, so an organizer's change shows everywhere soon) and an event's
+/// organizer (which never changes). A hold on an event without a queue therefore costs one
+/// dictionary lookup here.
 /// </summary>
 internal sealed class QueueDirectory(IServiceScopeFactory scopes, TimeProvider clock, WaitingRoomOptions options)
 {
     static readonly TimeSpan MappingLifetime = TimeSpan.FromMinutes(10);
     readonly ConcurrentDictionary<Guid, (QueueSettings? Settings, DateTimeOffset Until)> settings = new();
-    readonly ConcurrentDictionary<Guid, (Guid? EventId, Guid? OrganizerId, DateTimeOffset Until)> performances = new();
     readonly ConcurrentDictionary<Guid, (Guid? OrganizerId, DateTimeOffset Until)> organizers = new();
     (IReadOnlyList<QueueSettings> Running, DateTimeOffset Until) running = ([], DateTimeOffset.MinValue);
 
@@ -50,19 +49,6 @@ internal sealed class QueueDirectory(IServiceScopeFactory scopes, TimeProvider c
         var list = await db.Queues.AsNoTracking().Where(q => q.StartsAt <= horizon && q.StartsAt >= since).ToListAsync(ct);
         running = (list, now.AddSeconds(Math.Max(1, options.SettingsCacheSeconds)));
         return list.Where(q => q.StartsAt <= now).ToList();
-    }
-
-    /// <summary>The event a performance belongs to, from the catalog; null when the catalog does not know it.</summary>
-    public async ValueTask<Guid?> EventOfAsync(Guid performanceId, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (performances.TryGetValue(performanceId, out var cached) && now < cached.Until) return cached.EventId;
-        await using var scope = scopes.CreateAsyncScope();
-        var catalog = scope.ServiceProvider.GetRequiredService<ICatalogInventorySource>();
-        var source = await catalog.GetPerformanceAsync(performanceId, ct);
-        performances[performanceId] = (source?.EventId, source?.OrganizerId, now + MappingLifetime);
-        if (source is not null) organizers[source.EventId] = (source.OrganizerId, now + MappingLifetime);
-        return source?.EventId;
     }
 
     /// <summary>The organizer of an event, learned from any of its performances; null for an unknown event or one without performances.</summary>

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Encore.Contracts.FlashSale;
 using Encore.WaitingRoom.Tokens;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.WaitingRoom.Queue;
 
@@ -29,7 +28,7 @@ internal abstract record StatusOutcome
 }
 
 /// <summary>Joining, checking in and leaving, shared by the API, the live connections and the page.</summary>
-internal sealed class QueueService(IQueueStore store, QueueDirectory directory, AdmissionTokens tokens, IDeviceContext devices, TimeProvider clock)
+internal sealed class QueueService(IQueueStore store, QueueDirectory directory, AdmissionTokens tokens, IDeviceContext devices, IBuyerRiskSignals risk, TimeProvider clock)
 {
     public static string QueueUrl(Guid eventId) => $"/events/{eventId:D}/queue";
     public static string Channel(Guid eventId) => $"waitingroom:{eventId:N}";
@@ -37,9 +36,9 @@ internal sealed class QueueService(IQueueStore store, QueueDirectory directory, 
     public static Guid? AccountId(ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 
-    /// <summary>Shadow-banned accounts wait like anyone else and are never admitted (when the bot defenses are present).</summary>
-    static async ValueTask<bool> HeldAsync(Guid accountId, HttpContext http, CancellationToken ct) =>
-        http.RequestServices.GetService<IBuyerRiskSignals>() is { } risk && (await risk.AssessAsync(accountId, http, ct)).ShadowBanned;
+    /// <summary>Shadow-banned accounts wait like anyone else and are never admitted.</summary>
+    async ValueTask<bool> HeldAsync(Guid accountId, HttpContext http, CancellationToken ct) =>
+        (await risk.AssessAsync(accountId, http, ct)).ShadowBanned;
 
     public async Task<(StatusOutcome Outcome, bool New)> JoinAsync(Guid eventId, Guid accountId, HttpContext http, CancellationToken ct)
     {

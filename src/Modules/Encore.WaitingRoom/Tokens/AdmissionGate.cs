@@ -6,17 +6,16 @@ using Microsoft.AspNetCore.Http;
 namespace Encore.WaitingRoom.Tokens;
 
 /// <summary>
-/// The inventory asks this before placing a hold. A performance whose event has no queue passes at
-/// the cost of two dictionary lookups; a queued one needs a valid admission token for this account,
+/// The inventory asks this before placing a hold. An event without a queue passes at the cost of
+/// one dictionary lookup; a queued one needs a valid admission token for this account,
 /// this device and this event, and an admission the queue store still counts (leaving checkout ends it).
 /// </summary>
 internal sealed class AdmissionGate(QueueDirectory directory, IQueueStore store, AdmissionTokens tokens, IDeviceContext devices, TimeProvider clock) : IAdmissionGate
 {
     static readonly AdmissionDecision Admitted = new AdmissionDecision.Admitted();
 
-    public async ValueTask<AdmissionDecision> CheckAsync(Guid performanceId, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
+    public async ValueTask<AdmissionDecision> CheckAsync(Guid eventId, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
-        if (await directory.EventOfAsync(performanceId, cancellationToken) is not { } eventId) return Admitted;
         if (await directory.SettingsAsync(eventId, cancellationToken) is null) return Admitted;
 
         var queueUrl = QueueService.QueueUrl(eventId);
