@@ -2,6 +2,7 @@ using Encore.Catalog;
 using Encore.Identity;
 using Encore.Inventory;
 using Encore.Ledger;
+using Encore.Orders;
 using Encore.Tax;
 using Encore.WaitingRoom;
 using Encore.Web.Components;
@@ -16,6 +17,7 @@ builder.Services.AddCatalog(builder.Configuration);
 builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddLedger(builder.Configuration);
 builder.Services.AddTax(builder.Configuration);
+builder.Services.AddOrders(builder.Configuration);
 builder.Services.AddWaitingRoom(builder.Configuration);
 builder.Services.AddRazorComponents();
 
@@ -48,6 +50,7 @@ app.MapWaitingRoom();
 app.MapGateway();
 app.MapLedger();
 app.MapTax();
+app.MapOrders();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Encore.Tests.Infrastructure;
@@ -89,7 +90,12 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
             }
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureTestServices(services => serviceOverrides.ForEach(configure => configure(services)));
+        builder.ConfigureTestServices(services =>
+        {
+            // TEST ONLY until the Payments module is merged: a stand-in gateway when the app has none.
+            services.TryAddSingleton<Encore.Contracts.Payments.IPaymentService, Encore.Tests.Orders.TestPaymentService>();
+            serviceOverrides.ForEach(configure => configure(services));
+        });
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
