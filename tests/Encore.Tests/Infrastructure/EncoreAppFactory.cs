@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Encore.Tests.Infrastructure;
@@ -90,12 +89,7 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
             }
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureTestServices(services =>
-        {
-            // TEST ONLY until the Payments module is merged: a stand-in gateway when the app has none.
-            services.TryAddSingleton<Encore.Contracts.Payments.IPaymentService, Encore.Tests.Orders.TestPaymentService>();
-            serviceOverrides.ForEach(configure => configure(services));
-        });
+        builder.ConfigureTestServices(services => serviceOverrides.ForEach(configure => configure(services)));
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();

@@ -40,11 +40,11 @@ public sealed class CheckoutStoryTests
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(order.Id(), (await again.ReadJsonAsync()).Id());
 
-        var paid = await buyer.PayAsync(order.Id(), TestPaymentService.Visa);
+        var paid = await buyer.PayAsync(order.Id(), OrdersClient.Visa);
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
         var after = await paid.ReadJsonAsync();
         Assert.Equal("fulfilled", after.Status());
-        var payment = Assert.Single(app.Gateway().Payments, p => p.OrderId == order.Id());
+        var payment = await app.PaymentOfAsync(order.Id());
         Assert.Equal(order.Total(), payment.Amount);
         Assert.Equal(PaymentState.Captured, payment.State);
 
@@ -76,17 +76,19 @@ public sealed class CheckoutStoryTests
         var buyer = await app.NewBuyerAsync();
         var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldStandingAsync(sale, 3)).HoldIdAsync());
 
-        var declined = await (await buyer.PayAsync(order.Id(), TestPaymentService.Declined)).ReadJsonAsync();
+        var declined = await (await buyer.PayAsync(order.Id(), OrdersClient.Declined)).ReadJsonAsync();
         Assert.Equal("payment_failed", declined.Status());
         Assert.Equal("Your card was declined.", declined["failureMessage"]!.GetValue<string>());
 
-        var challenged = await (await buyer.PayAsync(order.Id(), TestPaymentService.ThreeDSecure)).ReadJsonAsync();
+        var challenged = await (await buyer.PayAsync(order.Id(), OrdersClient.ThreeDSecure)).ReadJsonAsync();
         Assert.Equal("requires_action", challenged.Status());
-        Assert.StartsWith("/test-3ds/", challenged["nextActionUrl"]!.GetValue<string>());
+        Assert.StartsWith("/simulated-gateway/3ds/", challenged["nextActionUrl"]!.GetValue<string>());
 
-        // The challenge passes; Payments announces it, and the announcement arriving twice changes nothing more.
-        var attempt = app.Gateway().Payments.Single(p => p.OrderId == order.Id() && p.State == PaymentState.RequiresAction);
-        app.Gateway().CompleteChallenge(attempt.PaymentId, pass: true);
+        // The challenge passes; Payments announces it through its outbox, and the announcement arriving again changes nothing more.
+        await app.CompleteChallengeAsync(order.Id(), pass: true);
+        var attempt = await app.PaymentOfAsync(order.Id());
+        await app.SyncPaymentAsync(attempt.PaymentId);
+        await app.WaitForOutboxAsync();
         var authorized = new PaymentAuthorized(attempt.PaymentId, order.Id(), attempt.Amount, attempt.Currency, DateTimeOffset.UtcNow);
         for (var delivery = 0; delivery < 2; delivery++)
         {
@@ -96,7 +98,7 @@ public sealed class CheckoutStoryTests
         }
         var done = await buyer.OrderAsync(order.Id());
         Assert.Equal("fulfilled", done.Status());
-        Assert.Equal(PaymentState.Captured, app.Gateway().Find(attempt.PaymentId)!.State);
+        Assert.Equal(PaymentState.Captured, (await app.PaymentOfAsync(order.Id())).State);
 
         await using var check = app.Services.CreateAsyncScope();
         var db = check.ServiceProvider.GetRequiredService<OrdersDbContext>();

@@ -24,9 +24,8 @@ public sealed class ConfirmRaceTests
     public async Task Two_buyers_whose_holds_overlap_after_expiry_one_is_paid_the_other_voided()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var gateway = new TestPaymentService();
         await using var first = EncoreAppFactory.Postgres(seedDemo: true)
-            .WithServices(s => s.AddSingleton<TimeProvider>(clock).AddSingleton<IPaymentService>(gateway));
+            .WithServices(s => s.AddSingleton<TimeProvider>(clock));
         var organizer = await first.SignedInAsync("organizer@encore.test");
         await using var second = first.AnotherInstance();
         second.CreateClient().Dispose();
@@ -35,18 +34,20 @@ public sealed class ConfirmRaceTests
         var early = await first.NewBuyerAsync();
         var late = await first.NewBuyerAsync(signInOn: second);
         var earlyOrder = await early.OrderFromHoldAsync(await (await early.HoldSeatsAsync(sale, "A3", "A4")).HoldIdAsync());
-        Assert.Equal("requires_action", (await (await early.PayAsync(earlyOrder.Id(), TestPaymentService.ThreeDSecure)).ReadJsonAsync()).Status());
+        Assert.Equal("requires_action", (await (await early.PayAsync(earlyOrder.Id(), OrdersClient.ThreeDSecure)).ReadJsonAsync()).Status());
 
         // The early hold runs out while the bank's check is open; the late buyer holds the same seats.
         clock.Advance(TimeSpan.FromMinutes(11));
         var lateOrder = await late.OrderFromHoldAsync(await (await late.HoldSeatsAsync(sale, "A3", "A4")).HoldIdAsync());
 
-        var challenge = gateway.Payments.Single(p => p.OrderId == earlyOrder.Id());
-        gateway.CompleteChallenge(challenge.PaymentId, pass: true);
+        await first.CompleteChallengeAsync(earlyOrder.Id(), pass: true);
+        var challenge = await first.PaymentOfAsync(earlyOrder.Id());
         using var start = new SemaphoreSlim(0);
         var earlyConfirms = Task.Run(async () =>
         {
             await start.WaitAsync();
+            // The buyer's return reaches Payments on the first instance, and Orders applies the outcome there at once.
+            await first.SyncPaymentAsync(challenge.PaymentId);
             await using var scope = first.Services.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredService<IIntegrationEventHandler<PaymentAuthorized>>();
             await handler.HandleAsync(new PaymentAuthorized(challenge.PaymentId, earlyOrder.Id(), challenge.Amount, challenge.Currency, clock.GetUtcNow()),
@@ -55,7 +56,7 @@ public sealed class ConfirmRaceTests
         var latePays = Task.Run(async () =>
         {
             await start.WaitAsync();
-            return await late.PayAsync(lateOrder.Id(), TestPaymentService.Visa);
+            return await late.PayAsync(lateOrder.Id(), OrdersClient.Visa);
         });
         start.Release(2);
         await earlyConfirms;
@@ -68,8 +69,8 @@ public sealed class ConfirmRaceTests
         Assert.Single(statuses, s => s == "cancelled");
         var loser = earlyAfter.Status() == "cancelled" ? earlyOrder : lateOrder;
         var winner = loser == earlyOrder ? lateOrder : earlyOrder;
-        Assert.Equal(PaymentState.Voided, gateway.Payments.Single(p => p.OrderId == loser.Id()).State);
-        Assert.Equal(PaymentState.Captured, gateway.Payments.Single(p => p.OrderId == winner.Id()).State);
+        Assert.Equal(PaymentState.Voided, (await first.PaymentOfAsync(loser.Id())).State);
+        Assert.Equal(PaymentState.Captured, (await second.PaymentOfAsync(winner.Id())).State);
         if (loser == lateOrder)
         {
             Assert.Equal(HttpStatusCode.Conflict, lateAnswer.StatusCode);

@@ -10,8 +10,46 @@ namespace Encore.Tests.Orders;
 
 internal static class OrdersClient
 {
-    public static TestPaymentService Gateway(this EncoreAppFactory app) =>
-        (TestPaymentService)app.Services.GetRequiredService<Encore.Contracts.Payments.IPaymentService>();
+    /// <summary>Stripe's test payment methods, as the simulated gateway of the Payments module knows them.</summary>
+    public const string Visa = "pm_card_visa";
+    public const string Declined = "pm_card_visa_chargeDeclined";
+    public const string ThreeDSecure = "pm_card_authenticationRequired";
+
+    /// <summary>The order's current payment attempt as the Payments module reports it.</summary>
+    public static async Task<Encore.Contracts.Payments.PaymentStatus> PaymentOfAsync(this EncoreAppFactory app, Guid orderId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Encore.Orders.OrdersDbContext>();
+        var paymentId = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.Orders.Where(o => o.Id == orderId).Select(o => o.PaymentId));
+        var payments = scope.ServiceProvider.GetRequiredService<Encore.Contracts.Payments.IPaymentService>();
+        return (await payments.GetAsync(paymentId!.Value, CancellationToken.None))!;
+    }
+
+    /// <summary>The order's payment attempts so far (each one authorization call).</summary>
+    public static async Task<int> PaymentAttemptsAsync(this EncoreAppFactory app, Guid orderId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Encore.Orders.OrdersDbContext>();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.Orders.Where(o => o.Id == orderId).Select(o => o.PaymentAttempts));
+    }
+
+    /// <summary>The buyer passes (or fails) the simulated gateway's 3-D Secure challenge, then comes back through Payments' return.</summary>
+    public static async Task CompleteChallengeAsync(this EncoreAppFactory app, Guid orderId, bool pass)
+    {
+        var payment = await app.PaymentOfAsync(orderId);
+        await using var scope = app.Services.CreateAsyncScope();
+        var gateway = scope.ServiceProvider.GetRequiredService<Encore.Payments.Gateway.Simulated.SimulatedGateway>();
+        await gateway.CompleteChallengeAsync(payment.ProviderReference!, pass, CancellationToken.None);
+    }
+
+    /// <summary>Payments learns the challenge's outcome (as on the buyer's return) and announces it through its outbox.</summary>
+    public static async Task SyncPaymentAsync(this EncoreAppFactory app, Guid paymentId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Encore.Payments.Authorization.PaymentService>().SyncAsync(paymentId, CancellationToken.None);
+    }
 
     public static async Task<Guid> HoldIdAsync(this HttpResponseMessage hold)
     {
