@@ -4,6 +4,7 @@ using Encore.Payments.Authorization;
 using Encore.Payments.Fraud;
 using Encore.Payments.Gateway;
 using Encore.Payments.Gateway.Simulated;
+using Encore.Payments.Webhooks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,21 +16,34 @@ public static class PaymentsModule
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
     {
         var options = PaymentsOptions.From(configuration);
+        WebhookSecrets.Validate(options, StorageOptions.From(configuration));
         services.AddSingleton(options);
         services.AddModuleDbContext<PaymentsDbContext, SqlitePaymentsDbContext, PostgresPaymentsDbContext>(configuration, PaymentsDbContext.Schema);
 
+        services.AddSingleton<WebhookSecrets>();
+        services.AddHostedService<WebhookSecretsWarmup>();
+        // The simulated gateway's pages stay resolvable with Stripe configured; they simply know no intents then.
         services.AddSingleton<SimulatedGateway>();
         services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedGateway>());
+        if (!options.UsesStripe)
+        {
+            services.AddHttpClient(nameof(SimulatedWebhookSender));
+            services.AddSingleton<SimulatedWebhookSender>();
+            services.AddHostedService<SimulatedWebhookRelay>();
+        }
 
         services.AddScoped<FraudScreen>();
         services.AddScoped<PaymentService>();
         services.AddScoped<IPaymentService>(sp => sp.GetRequiredService<PaymentService>());
+        services.AddScoped<WebhookReceiver>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapPayments(this IEndpointRouteBuilder endpoints)
     {
         ReturnFromGateway.Map(endpoints);
+        ReceiveWebhook.Map(endpoints);
+        TokenizeCard.Map(endpoints);
         return endpoints;
     }
 }
