@@ -1,10 +1,16 @@
 using Encore.BuildingBlocks.Persistence;
+using Encore.Contracts.Identity;
+using Encore.Contracts.MoneyFlow;
 using Encore.Contracts.Payments;
+using Encore.Payments.Admin;
 using Encore.Payments.Authorization;
 using Encore.Payments.Fraud;
 using Encore.Payments.Gateway;
 using Encore.Payments.Gateway.Simulated;
+using Encore.Payments.Reconciliation;
 using Encore.Payments.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +42,7 @@ public static class PaymentsModule
         services.AddScoped<PaymentService>();
         services.AddScoped<IPaymentService>(sp => sp.GetRequiredService<PaymentService>());
         services.AddScoped<WebhookReceiver>();
+        services.AddScoped<IReconciliationCheck, GatewayCheck>();
         return services;
     }
 
@@ -44,6 +51,9 @@ public static class PaymentsModule
         ReturnFromGateway.Map(endpoints);
         ReceiveWebhook.Map(endpoints);
         TokenizeCard.Map(endpoints);
+        var admin = endpoints.MapGroup("/api/admin/payments").WithTags("Payments").RequireAuthorization(Policies.Admin)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        FraudReview.Map(admin);
         return endpoints;
     }
 }
