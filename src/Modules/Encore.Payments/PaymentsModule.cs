@@ -7,6 +7,7 @@ using Encore.Payments.Authorization;
 using Encore.Payments.Fraud;
 using Encore.Payments.Gateway;
 using Encore.Payments.Gateway.Simulated;
+using Encore.Payments.Gateway.Stripe;
 using Encore.Payments.Reconciliation;
 using Encore.Payments.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -30,9 +31,14 @@ public static class PaymentsModule
         services.AddHostedService<WebhookSecretsWarmup>();
         // The simulated gateway's pages stay resolvable with Stripe configured; they simply know no intents then.
         services.AddSingleton<SimulatedGateway>();
-        services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedGateway>());
-        if (!options.UsesStripe)
+        if (options.UsesStripe)
         {
+            services.AddHttpClient<StripeGateway>(http => http.Timeout = TimeSpan.FromSeconds(options.Stripe.TimeoutSeconds));
+            services.AddScoped<IPaymentGateway>(sp => sp.GetRequiredService<StripeGateway>());
+        }
+        else
+        {
+            services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedGateway>());
             services.AddHttpClient(nameof(SimulatedWebhookSender));
             services.AddSingleton<SimulatedWebhookSender>();
             services.AddHostedService<SimulatedWebhookRelay>();
@@ -50,7 +56,7 @@ public static class PaymentsModule
     {
         ReturnFromGateway.Map(endpoints);
         ReceiveWebhook.Map(endpoints);
-        TokenizeCard.Map(endpoints);
+        if (!endpoints.ServiceProvider.GetRequiredService<PaymentsOptions>().UsesStripe) TokenizeCard.Map(endpoints);
         var admin = endpoints.MapGroup("/api/admin/payments").WithTags("Payments").RequireAuthorization(Policies.Admin)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         FraudReview.Map(admin);

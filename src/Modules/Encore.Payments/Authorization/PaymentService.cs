@@ -330,7 +330,8 @@ internal sealed class PaymentService(
     {
         var now = clock.GetUtcNow();
         var before = attempt.State;
-        attempt.ProviderReference = intent.Id;
+        // A request Stripe refused before creating an intent has no id to remember.
+        if (intent.Id.Length > 0) attempt.ProviderReference = intent.Id;
         attempt.LeaseUntil = null;
         switch (intent.Status)
         {
