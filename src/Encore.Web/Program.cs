@@ -2,6 +2,7 @@ using Encore.Catalog;
 using Encore.Identity;
 using Encore.Inventory;
 using Encore.Ledger;
+using Encore.Orders;
 using Encore.Payments;
 using Encore.Tax;
 using Encore.WaitingRoom;
@@ -18,6 +19,7 @@ builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddLedger(builder.Configuration);
 builder.Services.AddPayments(builder.Configuration);
 builder.Services.AddTax(builder.Configuration);
+builder.Services.AddOrders(builder.Configuration);
 builder.Services.AddWaitingRoom(builder.Configuration);
 builder.Services.AddRazorComponents();
 
@@ -51,6 +53,7 @@ app.MapGateway();
 app.MapLedger();
 app.MapPayments();
 app.MapTax();
+app.MapOrders();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 
