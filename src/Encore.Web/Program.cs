@@ -40,6 +40,13 @@ if (args.Contains("reconcile"))
     Environment.ExitCode = await Reconciliation.RunAsync(app.Services, Console.Out, CancellationToken.None);
     return;
 }
+if (args.Contains("bench-buyers"))
+{
+    // Benchmarks only (docs/simulator.md): simulated buyer accounts and their bearer tokens,
+    // refused in Production and unless Encore:Bench:MintSessions=true.
+    Environment.ExitCode = await BenchBuyersCommand.RunAsync(app, args, CancellationToken.None);
+    return;
+}
 await app.SeedDemoDataAsync(force: false);
 
 app.UseEncoreDefaults();
