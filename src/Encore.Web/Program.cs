@@ -2,6 +2,7 @@ using Encore.Catalog;
 using Encore.Identity;
 using Encore.Inventory;
 using Encore.Ledger;
+using Encore.Orders;
 using Encore.Payments;
 using Encore.Tax;
 using Encore.WaitingRoom;
@@ -18,6 +19,7 @@ builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddLedger(builder.Configuration);
 builder.Services.AddPayments(builder.Configuration);
 builder.Services.AddTax(builder.Configuration);
+builder.Services.AddOrders(builder.Configuration);
 builder.Services.AddWaitingRoom(builder.Configuration);
 builder.Services.AddRazorComponents();
 
@@ -38,6 +40,13 @@ if (args.Contains("reconcile"))
     Environment.ExitCode = await Reconciliation.RunAsync(app.Services, Console.Out, CancellationToken.None);
     return;
 }
+if (args.Contains("bench-buyers"))
+{
+    // Benchmarks only (docs/simulator.md): simulated buyer accounts and their bearer tokens,
+    // refused in Production and unless Encore:Bench:MintSessions=true.
+    Environment.ExitCode = await BenchBuyersCommand.RunAsync(app, args, CancellationToken.None);
+    return;
+}
 await app.SeedDemoDataAsync(force: false);
 
 app.UseEncoreDefaults();
@@ -51,6 +60,7 @@ app.MapGateway();
 app.MapLedger();
 app.MapPayments();
 app.MapTax();
+app.MapOrders();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 
