@@ -3,6 +3,7 @@ using Encore.Identity;
 using Encore.Inventory;
 using Encore.Ledger;
 using Encore.Tax;
+using Encore.Tickets;
 using Encore.WaitingRoom;
 using Encore.Web.Components;
 using Encore.Web.Gateway;
@@ -16,6 +17,7 @@ builder.Services.AddCatalog(builder.Configuration);
 builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddLedger(builder.Configuration);
 builder.Services.AddTax(builder.Configuration);
+builder.Services.AddTickets(builder.Configuration);
 builder.Services.AddWaitingRoom(builder.Configuration);
 builder.Services.AddRazorComponents();
 
@@ -48,6 +50,7 @@ app.MapWaitingRoom();
 app.MapGateway();
 app.MapLedger();
 app.MapTax();
+app.MapTickets();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 

@@ -138,6 +138,7 @@ public static class IdentityModule
         services.AddScoped<IdentityDemoData>();
         services.AddScoped<OidcDemoClients>();
         services.AddOidcServer(configuration);
+        services.AddScoped<Contracts.Identity.IMachineClients, Oidc.MachineClients>();
         services.AddExternalLogin(new AuthenticationBuilder(services), configuration);
         services.AddScoped<AuthenticatorEnrolment>();
         services.AddScoped<PasskeySecondFactor>();
