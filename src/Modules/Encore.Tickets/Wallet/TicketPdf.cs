@@ -48,10 +48,8 @@ internal static class TicketPdf
             y += 6;
             if (code is not null)
             {
-                using var png = new MemoryStream(TicketQr.Png(code, 4));
-                using var image = XImage.FromStream(png);
                 var side = Math.Min(width, 180);
-                gfx.DrawImage(image, margin + (width - side) / 2, y, side, side);
+                DrawQr(gfx, code, margin + (width - side) / 2, y, side);
                 y += side + 6;
                 Line($"Ticket {w.Ticket.Id:D} · generation {w.Ticket.Generation}", small, 10);
                 Line("One admission. The code is checked at the gate; a copy admits no one a second time.", small, 10);
@@ -68,6 +66,19 @@ internal static class TicketPdf
         using var output = new MemoryStream();
         document.Save(output, closeStream: false);
         return output.ToArray();
+    }
+
+    /// <summary>The QR as vector squares: sharp at any print size, and no bitmap decoder needed.</summary>
+    static void DrawQr(XGraphics gfx, string code, double x, double y, double side)
+    {
+        using var generator = new QRCoder.QRCodeGenerator();
+        using var data = generator.CreateQrCode(code, QRCoder.QRCodeGenerator.ECCLevel.M);
+        var modules = data.ModuleMatrix;
+        var cell = side / modules.Count;
+        for (var row = 0; row < modules.Count; row++)
+            for (var column = 0; column < modules.Count; column++)
+                if (modules[row][column])
+                    gfx.DrawRectangle(XBrushes.Black, x + column * cell, y + row * cell, cell, cell);
     }
 
     static void EnsureFonts()
