@@ -53,7 +53,7 @@ internal static class TicketsHarness
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TicketsDbContext>();
-            db.AddToOutbox(e, TimeProvider.System);
+            db.AddToOutbox(e, app.Service<TimeProvider>());
             id = db.ChangeTracker.Entries<OutboxMessage>().Single().Entity.Id;
             await db.SaveChangesAsync();
         }

@@ -128,7 +128,12 @@ internal sealed class TicketKeyRing(IServiceScopeFactory scopes, IDataProtection
     /// <summary>A new signing key for the event; the previous ones keep verifying until retired.</summary>
     public async Task<TicketKey> RotateAsync(TicketsDbContext db, Guid eventId, CancellationToken ct)
     {
-        var key = NewKey(eventId, clock.GetUtcNow());
+        // The newest key signs, so a successor must be strictly newer even when the clock has not moved.
+        var latest = await db.SigningKeys.Where(k => k.EventId == eventId).MaxAsync(k => (DateTimeOffset?)k.CreatedAt, ct);
+        // Whole milliseconds: PostgreSQL keeps microseconds, so finer ticks could tie after the round trip.
+        var now = clock.GetUtcNow();
+        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+        var key = NewKey(eventId, latest is { } l && l >= now ? l.AddMilliseconds(1) : now);
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(ct);
         Forget(eventId);
