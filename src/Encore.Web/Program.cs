@@ -5,6 +5,7 @@ using Encore.Ledger;
 using Encore.Orders;
 using Encore.Payments;
 using Encore.Tax;
+using Encore.Tickets;
 using Encore.WaitingRoom;
 using Encore.Web.Components;
 using Encore.Web.Gateway;
@@ -20,6 +21,7 @@ builder.Services.AddLedger(builder.Configuration);
 builder.Services.AddPayments(builder.Configuration);
 builder.Services.AddTax(builder.Configuration);
 builder.Services.AddOrders(builder.Configuration);
+builder.Services.AddTickets(builder.Configuration);
 builder.Services.AddWaitingRoom(builder.Configuration);
 builder.Services.AddRazorComponents();
 
@@ -40,6 +42,13 @@ if (args.Contains("reconcile"))
     Environment.ExitCode = await Reconciliation.RunAsync(app.Services, Console.Out, CancellationToken.None);
     return;
 }
+if (args.Contains("bench-buyers"))
+{
+    // Benchmarks only (docs/simulator.md): simulated buyer accounts and their bearer tokens,
+    // refused in Production and unless Encore:Bench:MintSessions=true.
+    Environment.ExitCode = await BenchBuyersCommand.RunAsync(app, args, CancellationToken.None);
+    return;
+}
 await app.SeedDemoDataAsync(force: false);
 
 app.UseEncoreDefaults();
@@ -54,6 +63,7 @@ app.MapLedger();
 app.MapPayments();
 app.MapTax();
 app.MapOrders();
+app.MapTickets();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 

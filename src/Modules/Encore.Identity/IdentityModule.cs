@@ -136,8 +136,10 @@ public static class IdentityModule
         services.AddScoped<UserSessions>();
         services.AddRisk();
         services.AddScoped<IdentityDemoData>();
+        services.AddScoped<Bench.BenchBuyers>();
         services.AddScoped<OidcDemoClients>();
         services.AddOidcServer(configuration);
+        services.AddScoped<Contracts.Identity.IMachineClients, Oidc.MachineClients>();
         services.AddExternalLogin(new AuthenticationBuilder(services), configuration);
         services.AddScoped<AuthenticatorEnrolment>();
         services.AddScoped<PasskeySecondFactor>();
