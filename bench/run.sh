@@ -153,7 +153,7 @@ if has simulate; then
     dotnet Encore.Web.dll bench-buyers --count "$SIM_BUYERS" --out "$OUT/buyers-sim.tsv") | tee -a "$OUT/raw.txt" >&2
   dotnet "$OUT/bin/simulator/Encore.Simulator.dll" --url "$URL" --buyers-file "$OUT/buyers-sim.tsv" --buyers "$SIM_BUYERS" \
     --pre-queue "${SIM_PREQUEUE:-30}" --arrival "${SIM_ARRIVAL:-30}" --duration "${SIM_DURATION:-150}" --pace "${SIM_PACE:-600}" \
-    --live-share "${SIM_LIVE:-0.2}" --poll "${SIM_POLL:-10}" --report "$OUT/simulation.md" || { log "the simulator reported a failed check"; SIM_FAILED=1; }
+    --live-share "${SIM_LIVE:-0.2}" --poll "${SIM_POLL:-10}" --check-in "${SIM_CHECKIN:-60}" --report "$OUT/simulation.md" || { log "the simulator reported a failed check"; SIM_FAILED=1; }
   stop_scaled
 fi
 

@@ -5,6 +5,7 @@ using Encore.Ledger;
 using Encore.Orders;
 using Encore.Payments;
 using Encore.Tax;
+using Encore.Tickets;
 using Encore.WaitingRoom;
 using Encore.Web.Components;
 using Encore.Web.Gateway;
@@ -20,6 +21,7 @@ builder.Services.AddLedger(builder.Configuration);
 builder.Services.AddPayments(builder.Configuration);
 builder.Services.AddTax(builder.Configuration);
 builder.Services.AddOrders(builder.Configuration);
+builder.Services.AddTickets(builder.Configuration);
 builder.Services.AddWaitingRoom(builder.Configuration);
 builder.Services.AddRazorComponents();
 
@@ -61,6 +63,7 @@ app.MapLedger();
 app.MapPayments();
 app.MapTax();
 app.MapOrders();
+app.MapTickets();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();
 

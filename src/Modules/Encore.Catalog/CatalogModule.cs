@@ -25,6 +25,7 @@ public static class CatalogModule
         services.AddScoped<CatalogDemoData>();
         services.AddScoped<Contracts.Catalog.ICatalogInventorySource, Inventory.CatalogInventorySource>();
         services.AddScoped<Contracts.Catalog.ICatalogCheckoutSource, Inventory.CatalogCheckoutSource>();
+        services.AddScoped<Contracts.Catalog.ICatalogSchedule, Inventory.CatalogSchedule>();
         return services;
     }
 

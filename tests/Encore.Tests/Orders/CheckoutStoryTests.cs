@@ -63,6 +63,13 @@ public sealed class CheckoutStoryTests
         Assert.Empty(await check.RunAsync(CancellationToken.None));
         var invoiced = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == order.Id());
         Assert.NotNull(invoiced.InvoiceNumber);
+
+        // The inventory stopped offering the sold seats: its hold was released, yet nobody can hold them again.
+        var other = await app.NewBuyerAsync();
+        Assert.Equal(HttpStatusCode.Conflict, (await other.HoldSeatsAsync(sale, "A2", "A3")).StatusCode);
+        var held = (await app.CreateClient().AvailabilityAsync(sale))["seats"]!["held"].Ids();
+        Assert.Contains(sale.Seats["A1"], held);
+        Assert.Contains(sale.Seats["A2"], held);
     }
 
     [Theory]
@@ -103,6 +110,9 @@ public sealed class CheckoutStoryTests
         await using var check = app.Services.CreateAsyncScope();
         var db = check.ServiceProvider.GetRequiredService<OrdersDbContext>();
         Assert.Equal(3, (await db.SoldStanding.SingleAsync(s => s.PerformanceId == sale.PerformanceId)).Sold);
+        // Ten places, three sold: seven remain for others once the inventory heard of the sale.
+        await app.WaitForOutboxAsync();
+        Assert.Equal(7, (await app.CreateClient().AvailabilityAsync(sale))["generalAdmission"]![0]!["remaining"]!.GetValue<int>());
         Assert.Equal(1, await db.Transitions.CountAsync(t => t.OrderId == order.Id() && t.To == OrderStatus.Paid));
         Assert.Equal(1, await db.Transitions.CountAsync(t => t.OrderId == order.Id() && t.To == OrderStatus.PaymentFailed));
     }

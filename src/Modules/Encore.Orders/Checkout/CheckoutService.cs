@@ -47,6 +47,15 @@ internal sealed partial class CheckoutService(
         var ev = await catalog.GetEventAsync(hold.EventId, ct);
         if (ev is null || ev.Cancelled) return new CreateOutcome.Refused(409, "Event cancelled", "This event was cancelled; nothing can be bought.");
 
+        // A place sold since the hold was placed (the hold store lost its state, or the inventory has
+        // not heard of the sale yet) is refused now rather than at payment.
+        var heldSeats = hold.Items.Where(i => i.SeatId is not null).Select(i => i.SeatId!.Value).ToList();
+        if (heldSeats.Count > 0 && await db.SoldSeats.AnyAsync(s => s.PerformanceId == hold.PerformanceId && heldSeats.Contains(s.SeatId), ct))
+            return new CreateOutcome.Refused(409, "Seats no longer available", "Some of these seats were just sold; choose others.");
+        foreach (var area in hold.Items.Where(i => i.SeatId is null))
+            if (await db.SoldStanding.AnyAsync(s => s.PerformanceId == hold.PerformanceId && s.SectionCode == area.SectionCode && s.Sold + area.Quantity > s.Capacity, ct))
+                return new CreateOutcome.Refused(409, "Seats no longer available", "Not enough standing places are left; choose fewer.");
+
         var places = hold.Items.SelectMany(item => Enumerable.Range(0, item.Quantity).Select(_ => (Id: BuildingBlocks.Ids.New(), Item: item))).ToList();
         PriceBreakdown price;
         try
@@ -256,6 +265,8 @@ internal sealed partial class CheckoutService(
 
         db.ChangeTracker.Clear();
         var paid = (await FindAsync(order.Id, ct))!;
+        // The hold has done its work; the inventory marks the places sold from OrderPaid.
+        await holds.ReleaseAsync(paid.HoldId, paid.BuyerId, ct);
         await CaptureAsync(paid, ct);
         return new PayOutcome.Done(paid);
     }
