@@ -163,11 +163,14 @@ sealed partial class Simulation
         }
 
         // 7. A greedy client ends with no more than one human may hold.
+        var saleMinutes = Math.Max(0.1, (endMs - opensAtMs) / 60_000.0);
         var greedyMax = live.Where(g => g.Buyer.Greedy).GroupBy(g => g.Buyer).Select(g => g.Sum(h => h.Quantity)).DefaultIfEmpty(0).Max();
         var humanMax = live.Where(g => !g.Buyer.Greedy).GroupBy(g => g.Buyer).Select(g => g.Sum(h => h.Quantity)).DefaultIfEmpty(0).Max();
         var greedyCount = buyers.Count(b => b.Greedy);
         Check("A greedy client ends with no more tickets than one human", greedyMax <= ev.BuyerLimit,
-            $"most held by one of {greedyCount} bots: {greedyMax}; the per-buyer limit a human gets: {ev.BuyerLimit} (most any human here held: {humanMax}); bot requests {greedyRequests} vs human {humanRequests}");
+            $"most held by one of {greedyCount} bots: {greedyMax}; the per-buyer limit a human gets: {ev.BuyerLimit} (most any human here held: {humanMax}); " +
+            $"bots sent {greedyRequests} requests, {F(greedyRequests / Math.Max(1, greedyCount) / saleMinutes, "F0")}/min each against a human's {F(60 / options.PollSeconds, "F0")}/min while waiting " +
+            $"({greedySkipped} sends skipped with 8 already in flight); humans {humanRequests} in all");
 
         // 8. Flagged (shadow-banned) accounts hold less than 1 % of the inventory.
         var flagged = live.Where(g => g.Buyer.Flagged).Sum(g => g.Quantity);

@@ -33,7 +33,7 @@ sealed partial class Simulation
     readonly BenchEvent ev;
     readonly string organizerToken;
     readonly bool gated;
-    readonly long opensAtMs, startsAtMs;
+    readonly long opensAtMs, startsAtMs, endMs;
     readonly string commitment;
     readonly ConcurrentQueue<Granted> granted = new();
     readonly ConcurrentDictionary<string, long> statuses = new();
@@ -44,7 +44,7 @@ sealed partial class Simulation
     readonly List<string> notes = [];
     volatile HashSet<Guid> claimed = [];
     int minStandingSeen = int.MaxValue;
-    long humanRequests, greedyRequests, statusReads, liveOpen, livePeak, liveFailed, admissionRefusals;
+    long humanRequests, greedyRequests, greedySkipped, statusReads, liveOpen, livePeak, liveFailed, admissionRefusals;
     string withoutTokenAnswer = "not tried";
 
     Simulation(HttpClient http, SimOptions options, SimBuyer[] buyers, BenchEvent ev, string organizerToken, bool gated,
@@ -58,6 +58,7 @@ sealed partial class Simulation
         this.gated = gated;
         this.opensAtMs = opensAtMs;
         this.startsAtMs = startsAtMs;
+        endMs = startsAtMs + options.DurationSeconds * 1000L;
         this.commitment = commitment;
         // Live lines each keep a connection open for the whole wait: they get their own pool.
         streams = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, UseCookies = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
@@ -107,7 +108,6 @@ sealed partial class Simulation
         var live = (int)Math.Round(humans.Count * options.LiveShare);
         for (var i = 0; i < humans.Count; i++)
             humans[i].Transport = i < live ? (i % 2 == 0 ? Transport.WebSocket : Transport.Sse) : Transport.Poll;
-        var endMs = startsAtMs + options.DurationSeconds * 1000L;
         using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(endMs - NowMs));
         var sampler = Task.Run(() => SampleAsync(stop.Token));
         var tokenCheck = Task.Run(() => HoldWithoutTokenAsync(humans[^1]));
@@ -497,24 +497,52 @@ sealed partial class Simulation
 
     /// <summary>
     /// A scalper: in line from the moment the pre-queue opens, then reading its place and sending
-    /// 4-place holds at 100× a human's rate for the whole sale, never releasing.
+    /// 4-place holds at 100× a human's request rate (a human reads its place once per poll interval)
+    /// for the whole sale, never releasing. Open loop: a request is due every interval whether or not
+    /// the previous one was answered (at most 8 in flight; beyond that the scalper's own machine is
+    /// the limit, and the skipped sends are counted).
     /// </summary>
     async Task GreedyAsync(SimBuyer buyer, CancellationToken ct)
     {
+        var inFlight = new SemaphoreSlim(8);
+        var running = new List<Task>();
         try
         {
             await DelayUntilAsync(opensAtMs + 200, ct);
             await ReportDeviceAsync(buyer, ct);
             if (!await JoinAsync(buyer, ct)) return;
-            while (!ct.IsCancellationRequested)
+            var interval = TimeSpan.FromSeconds(options.PollSeconds / 100);
+            var next = NowMs;
+            for (var i = 0; !ct.IsCancellationRequested; i++)
             {
-                if (buyer.AdmissionToken is null) await ReadStatusAsync(buyer);
-                await TryHoldAsync(buyer, 4);
-                await Task.Delay(Think(0.01), ct);
+                if (inFlight.Wait(0))
+                {
+                    var read = buyer.AdmissionToken is null && i % 2 == 0;
+                    running.Add(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            if (read) await ReadStatusAsync(buyer);
+                            else await TryHoldAsync(buyer, 4);
+                        }
+                        finally
+                        {
+                            inFlight.Release();
+                        }
+                    }, CancellationToken.None));
+                }
+                else
+                {
+                    Interlocked.Increment(ref greedySkipped);
+                }
+                if (running.Count > 64) running.RemoveAll(t => t.IsCompleted);
+                next += (long)interval.TotalMilliseconds;
+                await DelayUntilAsync(next, ct);
             }
         }
         catch (OperationCanceledException)
         {
         }
+        await Task.WhenAll(running);
     }
 }

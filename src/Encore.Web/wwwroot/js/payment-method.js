@@ -28,7 +28,7 @@ for (const root of document.querySelectorAll('[data-payment-method]')) {
             });
             const body = await response.json().catch(() => ({}));
             if (!response.ok) {
-                status.textContent = body.detail || 'The gateway does not know this card.';
+                status.textContent = body.errors?.number?.[0] || body.detail || 'The gateway does not know this card.';
                 input.setAttribute('aria-invalid', 'true');
                 input.focus();
                 return;
