@@ -102,6 +102,13 @@ start_redis() {
 
 # Release builds of the app, the trivial Kestrel app and the bench client, into $OUT/bin.
 build_all() {
+  if [ -n "${BENCH_REUSE_BIN:-}" ]; then
+    # A previous run's Release build (its bench/results/<timestamp>/bin), to iterate without rebuilding.
+    log "reusing the build in $BENCH_REUSE_BIN"
+    cp -r "$BENCH_REUSE_BIN" "$OUT/bin"
+    dotnet publish "$BENCH_DIR/Encore.Simulator" -c Release -o "$OUT/bin/simulator" >"$OUT/build.log" 2>&1
+    return 0
+  fi
   log "building Release"
   dotnet publish "$REPO/src/Encore.Web" -c Release -o "$OUT/bin/app" >"$OUT/build.log" 2>&1
   dotnet publish "$BENCH_DIR/Encore.Bench.Trivial" -c Release -o "$OUT/bin/trivial" >>"$OUT/build.log" 2>&1

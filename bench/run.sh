@@ -2,15 +2,16 @@
 # The whole benchmark in one run (bench/README.md): raw limits, holds on the scaled topology
 # (3 instances + HAProxy, PostgreSQL + Redis), the advisory-lock hold store, load shedding at
 # 2× capacity, and the embedded default. Results go to bench/results/<UTC timestamp>/.
-#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate")
-#   SIM_BUYERS    simulated buyers (default 5000; each is an account that signs in first)
+#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate queue")
+#   SIM_BUYERS    simulated buyers (default 5000; accounts and sessions minted by `bench-buyers`)
 #   BENCH_BUYERS  accounts to seed and sign in (default 2000)
 #   BENCH_DURATION, BENCH_WARMUP  seconds per measured run (default 20, 5)
 #   BENCH_CONNECTIONS  connections of the load generator (default 64)
 #   SHED_RATE     the overload rate (default 2× the 1-seat maximum measured in the same run)
+#   QUEUE_BUYERS, PUSH_CONNECTIONS  the waiting-room step ("queue", not in the default steps): accounts queued (100000), live lines (10000)
 source "$(dirname "$0")/lib.sh"
 
-STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate}
+STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate queue}
 SIM_BUYERS=${SIM_BUYERS:-5000}
 BUYERS=${BENCH_BUYERS:-2000}
 DURATION=${BENCH_DURATION:-20}
@@ -63,7 +64,7 @@ BIG=(Capacity=1000000 RefillPerMinute=100000000)
 GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
 for who in Account Device Address; do for kv in "${BIG[@]}"; do GATE_ENV+=("Encore__RateLimits__Policies__holds__${who}__${kv}"); done; done
 SIM_GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
-for kv in "${BIG[@]}"; do SIM_GATE_ENV+=("Encore__RateLimits__Policies__holds__Address__${kv}"); done
+for policy in holds queue-join queue-status; do for kv in "${BIG[@]}"; do SIM_GATE_ENV+=("Encore__RateLimits__Policies__${policy}__Address__${kv}"); done; done
 SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT" Encore__Demo__Seed=off)
 (cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" dotnet Encore.Web.dll seed-demo >"$OUT/seed-demo.log" 2>&1)
 
@@ -146,13 +147,41 @@ if has simulate; then
   log "simulator: $SIM_BUYERS buyers, 3 instances behind HAProxy"
   GATES=("${SIM_GATE_ENV[@]}")
   start_scaled
-  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d encore -tAc "SELECT count(*) FROM identity.\"AspNetUsers\" WHERE \"Email\" LIKE '%@bench.test'" > "$BENCH_TMP/seeded"
-  seeded=$(cat "$BENCH_TMP/seeded")
-  if [ "$seeded" -lt "$SIM_BUYERS" ]; then seed_buyers_postgres $((SIM_BUYERS - seeded)) $((seeded + 1)); fi
-  bench setup --url "$URL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-sim.json" >&2
-  bench login --url "$URL" --count "$SIM_BUYERS" --password "$BUYER_PASSWORD" --parallel 64 --bots $(( (SIM_BUYERS + 199) / 200 )) --out "$OUT/tokens-sim.txt" | tee -a "$OUT/raw.txt" >&2
-  dotnet "$OUT/bin/simulator/Encore.Simulator.dll" --url "$URL" --event "$OUT/event-sim.json" --tokens "$OUT/tokens-sim.txt" \
-    --buyers "$SIM_BUYERS" --arrival 20 --duration "${SIM_DURATION:-60}" --report "$OUT/simulation.md" || log "the simulator reported a failed check"
+  # The buyers' accounts and sessions, minted by the app's bench-only command (docs/simulator.md):
+  # no password sign-ins, so the number of buyers is not bounded by PBKDF2.
+  (cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" ASPNETCORE_ENVIRONMENT=Benchmark Encore__Bench__MintSessions=true Logging__LogLevel__Default=Warning \
+    dotnet Encore.Web.dll bench-buyers --count "$SIM_BUYERS" --out "$OUT/buyers-sim.tsv") | tee -a "$OUT/raw.txt" >&2
+  dotnet "$OUT/bin/simulator/Encore.Simulator.dll" --url "$URL" --buyers-file "$OUT/buyers-sim.tsv" --buyers "$SIM_BUYERS" \
+    --pre-queue "${SIM_PREQUEUE:-30}" --arrival "${SIM_ARRIVAL:-30}" --duration "${SIM_DURATION:-150}" --pace "${SIM_PACE:-600}" \
+    --live-share "${SIM_LIVE:-0.2}" --poll "${SIM_POLL:-10}" --check-in "${SIM_CHECKIN:-60}" --report "$OUT/simulation.md" || { log "the simulator reported a failed check"; SIM_FAILED=1; }
+  stop_scaled
+fi
+
+if has queue; then
+  # The waiting room's speed targets: joins vs /api/ping of the same instances through the same
+  # HAProxy (and vs the trivial app), RSS per instance with QUEUE_BUYERS queued, the counter push to
+  # PUSH_CONNECTIONS live WebSocket lines (straight to the instances: HAProxy may hold only ~9,000
+  # connections under this container's 20,000-file limit).
+  QUEUE_BUYERS=${QUEUE_BUYERS:-100000}
+  PUSH_CONNECTIONS=${PUSH_CONNECTIONS:-10000}
+  log "waiting room: joins, $QUEUE_BUYERS queued, push to $PUSH_CONNECTIONS live lines"
+  GATES=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
+  for policy in queue-join queue-status; do for who in Account Device Address; do for kv in "${BIG[@]}"; do GATES+=("Encore__RateLimits__Policies__${policy}__${who}__${kv}"); done; done; done
+  start_scaled
+  (cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" ASPNETCORE_ENVIRONMENT=Benchmark Encore__Bench__MintSessions=true Logging__LogLevel__Default=Warning \
+    dotnet Encore.Web.dll bench-buyers --count "$QUEUE_BUYERS" --out "$OUT/buyers-queue.tsv") | tee -a "$OUT/raw.txt" >&2
+  bench setup --url "$URL" --seats 1000 --standing 1000 --limit 8 --out "$OUT/event-queue.json" >&2
+  bench queue-setup --url "$URL" --event "$OUT/event-queue.json" --pace "${QUEUE_PACE:-60}" >&2
+  for name in app1 app2 app3; do echo "RSS $name before joins: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' "/proc/${APP_PIDS[$name]}/status")" | tee -a "$OUT/raw.txt" >&2; done
+  bench run --url "$URL" --workload ping --mode max --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --label queue-ping-max --results "$RESULTS"
+  bench queue --mode joins --url "$URL" --event "$OUT/event-queue.json" --buyers-file "$OUT/buyers-queue.tsv" \
+    --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --label queue-join-max --results "$RESULTS"
+  bench queue --mode join-all --url "$URL" --event "$OUT/event-queue.json" --buyers-file "$OUT/buyers-queue.tsv" --count "$QUEUE_BUYERS" | tee -a "$OUT/raw.txt" >&2
+  for name in app1 app2 app3; do echo "RSS $name with $QUEUE_BUYERS queued: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' "/proc/${APP_PIDS[$name]}/status")" | tee -a "$OUT/raw.txt" >&2; done
+  echo "Redis used_memory with $QUEUE_BUYERS queued: $(redis-cli -p "$REDIS_PORT" INFO memory | tr -d '\r' | awk -F: '/^used_memory_human/ {print $2}')" | tee -a "$OUT/raw.txt" >&2
+  bench queue --mode push --urls "$(printf 'http://127.0.0.1:%s,' "${APP_PORTS[@]}" | sed 's/,$//')" --event "$OUT/event-queue.json" \
+    --buyers-file "$OUT/buyers-queue.tsv" --connections "$PUSH_CONNECTIONS" --duration "${PUSH_DURATION:-30}" \
+    --pids "${APP_PIDS[app1]},${APP_PIDS[app2]},${APP_PIDS[app3]}" --results "$RESULTS" | tee -a "$OUT/raw.txt" >&2
   stop_scaled
 fi
 
@@ -172,6 +201,7 @@ if has embedded; then
 fi
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt" >&2
-bench report --results "$RESULTS" > "$OUT/table.md"
-cat "$OUT/raw.txt" "$OUT/table.md"
+[ -f "$RESULTS" ] && bench report --results "$RESULTS" > "$OUT/table.md"
+cat "$OUT/raw.txt" "$OUT/table.md" 2>/dev/null || true
 log "results in $OUT"
+[ -z "${SIM_FAILED:-}" ]

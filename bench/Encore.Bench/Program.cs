@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -34,13 +35,18 @@ switch (command)
     }
     case "run":
         return await RunAsync(options);
+    case "queue-setup":
+        Console.WriteLine(await QueueBench.SetUpAsync(options.Url, BenchEvent.Load(options.Get("event")), options.Int("pace", 60)));
+        return 0;
+    case "queue":
+        return await QueueAsync(options);
     case "race":
         return await RaceAsync(options);
     case "report":
         Report.Print(options.Get("results"));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Encore.Bench hash-password|setup|login|run|race|report [--option value]… (bench/README.md)");
+        Console.Error.WriteLine("usage: Encore.Bench hash-password|setup|login|run|race|queue-setup|queue|report [--option value]… (bench/README.md)");
         return 2;
 }
 
@@ -74,6 +80,56 @@ static async Task<int> RunAsync(Options options)
     if (workload is HoldWorkload holds) line["overlaps"] = holds.Verify().Overlaps;
     await File.AppendAllTextAsync(options.Get("results", "results.jsonl"), line.ToJsonString() + "\n");
     return workload is HoldWorkload h && h.Verify().Overlaps > 0 ? 1 : 0;
+}
+
+// The waiting-room benchmarks: joins at the maximum (closed loop, each operation a new account),
+// filling the queue with every account, and the counter push to many live lines.
+static async Task<int> QueueAsync(Options options)
+{
+    var ev = BenchEvent.Load(options.Get("event"));
+    var buyers = QueueBench.LoadBenchBuyers(options.Get("buyers-file"));
+    var results = options.Get("results", "results.jsonl");
+    switch (options.Get("mode"))
+    {
+        case "joins":
+        {
+            var connections = options.Int("connections", 64);
+            using var http = Api.Client(options.Url, connections);
+            var workload = new JoinWorkload(ev.EventId, buyers, await BotGate.EnabledAsync(http));
+            var result = await Driver.ClosedLoopAsync(http, workload, connections, TimeSpan.FromSeconds(options.Int("warmup", 5)), TimeSpan.FromSeconds(options.Int("duration", 20)));
+            var label = options.Get("label", "queue-join-max");
+            Console.WriteLine($"== {label} (joins, max, {connections} connections, {result.Seconds:F1} s)");
+            foreach (var (kind, summary) in result.Summary) Console.WriteLine($"   {kind}: {summary}");
+            await File.AppendAllTextAsync(results, new JsonObject
+            {
+                ["label"] = label, ["workload"] = "join", ["mode"] = "max", ["connections"] = connections, ["seconds"] = result.Seconds, ["check"] = "",
+                ["summary"] = JsonSerializer.SerializeToNode(result.Summary, Api.Json),
+            }.ToJsonString() + "\n");
+            return 0;
+        }
+        case "join-all":
+        {
+            var count = Math.Min(buyers.Length, options.Int("count", buyers.Length));
+            using var http = Api.Client(options.Url, options.Int("parallel", 64));
+            var started = Stopwatch.GetTimestamp();
+            var joined = await QueueBench.JoinAllAsync(http, ev.EventId, buyers[..count], options.Int("parallel", 64));
+            var seconds = Recorder.Millis(started, Stopwatch.GetTimestamp()) / 1000;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{joined} of {count} accounts in the queue ({seconds:F0} s, {joined / seconds:F0} joins/s)"));
+            return joined == count ? 0 : 1;
+        }
+        case "push":
+        {
+            var urls = options.Get("urls").Split(',');
+            var pids = options.Get("pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList();
+            var count = Math.Min(buyers.Length, options.Int("connections", 10_000));
+            var line = await QueueBench.PushAsync(urls, ev.EventId, buyers[..count], options.Int("duration", 30), pids);
+            Console.WriteLine($"== queue-push: {line["check"]}");
+            await File.AppendAllTextAsync(results, line.ToJsonString() + "\n");
+            return 0;
+        }
+        default:
+            throw new ArgumentException("--mode joins|join-all|push");
+    }
 }
 
 // Many buyers at once for the same few seats, then for more standing places than exist; then the

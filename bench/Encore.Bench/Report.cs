@@ -20,11 +20,11 @@ public static class Report
         File.ReadLines(results).Select(l => JsonNode.Parse(l)!).LastOrDefault(n => n["label"]?.GetValue<string>() == label)
         ?? throw new InvalidOperationException($"No result labelled {label} in {results}.");
 
-    /// <summary>Successful operations per second: 201 holds, or 200 pings.</summary>
+    /// <summary>Successful operations per second: 201 holds, 200 pings, 200/201 joins.</summary>
     public static double Throughput(JsonNode result)
     {
         var summary = result["summary"]!;
-        if ((summary["hold"] ?? summary["ping"]) is not { } kind) return 0;
+        if ((summary["hold"] ?? summary["ping"] ?? summary["join"]) is not { } kind) return 0;
         var ok = kind["statuses"]!.AsObject().Where(kv => kv.Key is "200" or "201").Sum(kv => kv.Value!.GetValue<long>());
         return ok / result["seconds"]!.GetValue<double>();
     }
@@ -38,11 +38,11 @@ public static class Report
             var n = JsonNode.Parse(line)!;
             if (n["summary"] is null)
             {
-                Console.WriteLine($"| {n["label"]} | race | | | | | | | {n["check"]} |");
+                Console.WriteLine($"| {n["label"]} | {n["workload"]?.GetValue<string>() ?? "race"} | | | | | | | {n["check"]} |");
                 continue;
             }
             var summary = n["summary"]!;
-            if ((summary["hold"] ?? summary["ping"]) is not { } kind)
+            if ((summary["hold"] ?? summary["ping"] ?? summary["join"]) is not { } kind)
             {
                 Console.WriteLine($"| {n["label"]} | | 0 | 0 | no request completed | | | | {n["check"]} |");
                 continue;

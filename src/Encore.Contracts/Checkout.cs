@@ -97,9 +97,11 @@ namespace Encore.Contracts.Payments
     /// <param name="DeviceId">The device cookie's id, when the buyer has one.</param>
     /// <param name="DeviceRiskScore">The flash-sale risk score of the request (0–100, see <see cref="FlashSale.BuyerRisk"/>).</param>
     /// <param name="TicketCount">Admissions in the order.</param>
+    /// <param name="IpCountry">ISO 3166-1 alpha-2 country of <paramref name="IpAddress"/> when the caller knows it (a CDN's
+    /// country header, say); Encore has no GeoIP database, so without it the screen only knows networks listed in its configuration.</param>
     public sealed record FraudSignals(
         string? IpAddress, string? BillingCountry, string EventCountry, DateTimeOffset AccountCreatedAt,
-        string? DeviceId, int DeviceRiskScore, int TicketCount);
+        string? DeviceId, int DeviceRiskScore, int TicketCount, string? IpCountry = null);
 
     /// <summary>Where an attempt stands (Stripe's PaymentIntent states, plus the fraud screen's own).</summary>
     [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PaymentState>))]

@@ -2,6 +2,8 @@ using Encore.Catalog;
 using Encore.Identity;
 using Encore.Inventory;
 using Encore.Ledger;
+using Encore.Orders;
+using Encore.Payments;
 using Encore.Tax;
 using Encore.Tickets;
 using Encore.WaitingRoom;
@@ -16,7 +18,9 @@ builder.Services.AddIdentityModule(builder.Configuration);
 builder.Services.AddCatalog(builder.Configuration);
 builder.Services.AddInventory(builder.Configuration);
 builder.Services.AddLedger(builder.Configuration);
+builder.Services.AddPayments(builder.Configuration);
 builder.Services.AddTax(builder.Configuration);
+builder.Services.AddOrders(builder.Configuration);
 builder.Services.AddTickets(builder.Configuration);
 builder.Services.AddWaitingRoom(builder.Configuration);
 builder.Services.AddRazorComponents();
@@ -38,6 +42,13 @@ if (args.Contains("reconcile"))
     Environment.ExitCode = await Reconciliation.RunAsync(app.Services, Console.Out, CancellationToken.None);
     return;
 }
+if (args.Contains("bench-buyers"))
+{
+    // Benchmarks only (docs/simulator.md): simulated buyer accounts and their bearer tokens,
+    // refused in Production and unless Encore:Bench:MintSessions=true.
+    Environment.ExitCode = await BenchBuyersCommand.RunAsync(app, args, CancellationToken.None);
+    return;
+}
 await app.SeedDemoDataAsync(force: false);
 
 app.UseEncoreDefaults();
@@ -49,7 +60,10 @@ app.MapInventory();
 app.MapWaitingRoom();
 app.MapGateway();
 app.MapLedger();
+app.MapPayments();
 app.MapTax();
+app.MapOrders();
+app.MapOrderInvoices();
 app.MapTickets();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();

@@ -198,7 +198,11 @@ public static class EventSetup
 
     static string RowLabel(int r) => r < 26 ? ((char)('A' + r)).ToString() : "A" + (char)('A' + r - 26);
 
-    public static async Task<BenchEvent> CreateAsync(string baseUrl, int seats, int standing, int buyerLimit, CancellationToken ct = default)
+    public static async Task<BenchEvent> CreateAsync(string baseUrl, int seats, int standing, int buyerLimit, CancellationToken ct = default) =>
+        (await CreateWithTokenAsync(baseUrl, seats, standing, buyerLimit, ct)).Event;
+
+    /// <summary>The event, and the organizer's bearer token for further setup (the waiting room).</summary>
+    public static async Task<(BenchEvent Event, string OrganizerToken)> CreateWithTokenAsync(string baseUrl, int seats, int standing, int buyerLimit, CancellationToken ct = default)
     {
         using var http = Api.Client(baseUrl, 4);
         http.Timeout = TimeSpan.FromMinutes(5);
@@ -232,6 +236,6 @@ public static class EventSetup
         // The first availability read materializes the performance's inventory.
         using var availability = await http.GetAsync($"/api/performances/{performanceId}/availability", ct);
         availability.EnsureSuccessStatusCode();
-        return new BenchEvent(eventId, performanceId, venueId, rows, "FLOOR", standing, buyerLimit);
+        return (new BenchEvent(eventId, performanceId, venueId, rows, "FLOOR", standing, buyerLimit), token);
     }
 }

@@ -136,6 +136,7 @@ public static class IdentityModule
         services.AddScoped<UserSessions>();
         services.AddRisk();
         services.AddScoped<IdentityDemoData>();
+        services.AddScoped<Bench.BenchBuyers>();
         services.AddScoped<OidcDemoClients>();
         services.AddOidcServer(configuration);
         services.AddScoped<Contracts.Identity.IMachineClients, Oidc.MachineClients>();

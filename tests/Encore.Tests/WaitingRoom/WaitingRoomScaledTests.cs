@@ -65,12 +65,14 @@ public sealed class WaitingRoomScaledTests
         Assert.Equal("admitted", (await across.StatusAsync(sale.EventId))["state"]!.GetValue<string>());
     }
 
-    internal static async Task<long> NextCounterAsync(Func<Task<JsonObject>> next)
+    internal static async Task<long> NextCounterAsync(Func<Task<JsonObject>> next) => (await NextCounterFrameAsync(next))["serving"]!.GetValue<long>();
+
+    internal static async Task<JsonObject> NextCounterFrameAsync(Func<Task<JsonObject>> next)
     {
         for (var i = 0; i < 50; i++)
         {
             var frame = await next();
-            if (frame["type"]!.GetValue<string>() == "counter") return frame["serving"]!.GetValue<long>();
+            if (frame["type"]!.GetValue<string>() == "counter") return frame;
         }
         throw new TimeoutException("No counter frame among 50.");
     }

@@ -52,7 +52,10 @@ public sealed class WaitingRoomWebSocketTests
             if (tick > 0) clock.Advance(TimeSpan.FromSeconds(1));
             Assert.Equal(1, await app.TickAsync());
             // Each tick's counter arrives before the next tick, so none is dropped from the one-slot mailbox.
-            counters.Add(await WaitingRoomScaledTests.NextCounterAsync(() => NextFrameAsync(socket)));
+            var counter = await WaitingRoomScaledTests.NextCounterFrameAsync(() => NextFrameAsync(socket));
+            counters.Add(counter["serving"]!.GetValue<long>());
+            // The moment the counter moved, so a client can tell how late the push reached it.
+            Assert.Equal(clock.GetUtcNow().ToUnixTimeMilliseconds(), counter["at"]!.GetValue<long>());
         }
         Assert.Equal([1L, 2, 3, 4], counters);
         Assert.Equal(WebSocketState.Open, socket.State);

@@ -29,7 +29,8 @@ internal static class LiveQueue
     }
 
     /// <summary>A frame of the live line: "counter" (serving and phase) or "status" (the client's own place).</summary>
-    internal sealed record Frame(string Type, long? Serving, string? Phase, QueueStatusView? Status);
+    /// <param name="At">Counter frames: when the counter moved (Unix ms).</param>
+    internal sealed record Frame(string Type, long? Serving, string? Phase, QueueStatusView? Status, long? At = null);
 
     static async Task<IResult?> RefuseAsync(Guid eventId, ClaimsPrincipal user, QueueService queues, HttpContext http)
     {
@@ -149,7 +150,7 @@ internal static class LiveQueue
                     {
                         var message = await mailbox.Reader.ReadAsync(timeout.Token);
                         var counter = JsonSerializer.Deserialize<QueueAdvancer.LiveMessage>(message, JsonSerializerOptions.Web)!;
-                        await send(JsonSerializer.Serialize(new Frame("counter", counter.Serving, counter.Phase, null), JsonSerializerOptions.Web));
+                        await send(JsonSerializer.Serialize(new Frame("counter", counter.Serving, counter.Phase, null, counter.At), JsonSerializerOptions.Web));
                         continue;
                     }
                     catch (OperationCanceledException) when (!stop.IsCancellationRequested) { }

@@ -20,7 +20,8 @@ internal sealed class QueueAdvancer(
     public long Advances => Interlocked.Read(ref advances);
 
     /// <summary>The live message: the serving counter and the phase; each client knows its own number.</summary>
-    internal sealed record LiveMessage(long Serving, string Phase);
+    /// <param name="At">When the counter moved (Unix ms, the advancing instance's clock): lets a client measure how late the push reached it.</param>
+    internal sealed record LiveMessage(long Serving, string Phase, long At);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,7 +57,7 @@ internal sealed class QueueAdvancer(
             ran++;
             Interlocked.Increment(ref advances);
             await live.PublishAsync(QueueService.Channel(queue.EventId),
-                JsonSerializer.Serialize(new LiveMessage(result.Serving, Buyers.PublicQueue.Phase(queue, now)), JsonSerializerOptions.Web));
+                JsonSerializer.Serialize(new LiveMessage(result.Serving, Buyers.PublicQueue.Phase(queue, now), nowMs), JsonSerializerOptions.Web));
         }
         return ran;
     }
