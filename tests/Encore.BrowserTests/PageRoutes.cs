@@ -29,6 +29,13 @@ public static partial class PageRoutes
         // An event without a queue (the demo has none): the page that says so. The live queue page is walked by
         // QueueJourneyTests on an event it creates; a sample stays here so the crawl does not depend on test order.
         ["/events/{EventId:guid}/queue"] = "/events/00000000-0000-0000-0000-000000000001/queue",
+        // The simulated issuer's challenge for an intent it does not know; a live challenge is walked by ThreeDSecureChallengeTests.
+        ["/simulated-gateway/3ds/{IntentId}"] = "/simulated-gateway/3ds/pi_unknown",
+        // Checkout of a hold that has ended, a return for an unknown order, an order that is not yours: the live
+        // path (hold → checkout → pay → confirmation) is walked by CheckoutJourneyTests.
+        ["/checkout/{Id:guid}"] = "/checkout/00000000-0000-0000-0000-000000000001",
+        ["/checkout/{OrderId:guid}/return"] = "/checkout/00000000-0000-0000-0000-000000000001/return",
+        ["/orders/{OrderId:guid}"] = "/orders/00000000-0000-0000-0000-000000000001",
     };
 
     public static IReadOnlyList<PageRoute> All() =>

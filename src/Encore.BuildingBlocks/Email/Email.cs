@@ -7,7 +7,18 @@ using MimeKit;
 
 namespace Encore.BuildingBlocks.Email;
 
-public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null);
+public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null)
+{
+    /// <summary>Files sent with the message; one with a <see cref="EmailAttachment.ContentId"/> is shown inside the HTML body (<c>cid:</c>).</summary>
+    public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
+}
+
+/// <summary>A file sent with a message (a ticket PDF, a QR image the HTML body shows inline).</summary>
+/// <param name="FileName">The name the recipient sees.</param>
+/// <param name="ContentType">Its media type, e.g. <c>application/pdf</c>.</param>
+/// <param name="Content">The bytes.</param>
+/// <param name="ContentId">Set for an image the HTML body shows as <c>cid:ContentId</c>; null for an ordinary attachment.</param>
+public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content, string? ContentId = null);
 
 /// <summary>The email port: SMTP when configured, the development mailbox otherwise.</summary>
 public interface IEmailSender
@@ -34,7 +45,21 @@ internal sealed class SmtpEmailSender(SmtpOptions options) : IEmailSender
         mime.From.Add(MailboxAddress.Parse(options.From));
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
-        mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
+        foreach (var file in message.Attachments)
+        {
+            var type = ContentType.Parse(file.ContentType);
+            if (file.ContentId is { } contentId && message.HtmlBody is not null)
+            {
+                var inline = body.LinkedResources.Add(file.FileName, file.Content, type);
+                inline.ContentId = contentId;
+            }
+            else
+            {
+                body.Attachments.Add(file.FileName, file.Content, type);
+            }
+        }
+        mime.Body = body.ToMessageBody();
 
         using var client = new SmtpClient();
         await client.ConnectAsync(options.Host, options.Port, Enum.Parse<SecureSocketOptions>(options.Security, ignoreCase: true), ct);

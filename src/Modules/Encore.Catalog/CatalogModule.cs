@@ -24,6 +24,8 @@ public static class CatalogModule
         services.AddHostedService(sp => sp.GetRequiredService<IdempotencyPruning>());
         services.AddScoped<CatalogDemoData>();
         services.AddScoped<Contracts.Catalog.ICatalogInventorySource, Inventory.CatalogInventorySource>();
+        services.AddScoped<Contracts.Catalog.ICatalogCheckoutSource, Inventory.CatalogCheckoutSource>();
+        services.AddScoped<Contracts.Catalog.ICatalogSchedule, Inventory.CatalogSchedule>();
         return services;
     }
 

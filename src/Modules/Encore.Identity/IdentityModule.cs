@@ -139,6 +139,7 @@ public static class IdentityModule
         services.AddScoped<Bench.BenchBuyers>();
         services.AddScoped<OidcDemoClients>();
         services.AddOidcServer(configuration);
+        services.AddScoped<Contracts.Identity.IMachineClients, Oidc.MachineClients>();
         services.AddExternalLogin(new AuthenticationBuilder(services), configuration);
         services.AddScoped<AuthenticatorEnrolment>();
         services.AddScoped<PasskeySecondFactor>();

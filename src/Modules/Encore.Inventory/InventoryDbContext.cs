@@ -17,6 +17,7 @@ internal class InventoryDbContext(DbContextOptions options) : DbContext(options)
     public DbSet<EventHoldSettings> EventSettings => Set<EventHoldSettings>();
     public DbSet<LockPerformance> LockPerformances => Set<LockPerformance>();
     public DbSet<LockHold> LockHolds => Set<LockHold>();
+    public DbSet<SoldPlace> SoldPlaces => Set<SoldPlace>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -82,6 +83,26 @@ internal class InventoryDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("lock_pool_seats");
             e.HasKey(s => new { s.PerformanceId, s.SeatId });
+        });
+        model.Entity<LockSoldSeat>(e =>
+        {
+            e.ToTable("lock_sold_seats");
+            e.HasKey(s => new { s.PerformanceId, s.SeatId });
+        });
+        model.Entity<LockSoldStanding>(e =>
+        {
+            e.ToTable("lock_sold_standing");
+            e.HasKey(s => new { s.PerformanceId, s.Section });
+            e.Property(s => s.Section).HasMaxLength(40);
+        });
+        model.Entity<SoldPlace>(e =>
+        {
+            e.ToTable("sold_places");
+            e.HasKey(s => s.AdmissionId);
+            e.Property(s => s.AdmissionId).ValueGeneratedNever();
+            e.Property(s => s.SectionCode).HasMaxLength(40);
+            e.HasIndex(s => new { s.PerformanceId, s.SeatId });
+            e.HasIndex(s => new { s.PerformanceId, s.SectionCode });
         });
         model.Entity<LockExpiredHold>(e =>
         {

@@ -49,6 +49,10 @@ public static class InventoryModule
         services.AddSingleton<LayoutCache>();
         services.AddScoped<InventorySync>();
         services.AddScoped<HoldService>();
+        services.AddScoped<Contracts.Inventory.IHoldCheckout, Checkout.HoldCheckout>();
+        services.AddScoped<Sales.OrdersConsumer>();
+        services.AddScoped<IIntegrationEventHandler<Contracts.Orders.OrderPaid>>(sp => sp.GetRequiredService<Sales.OrdersConsumer>());
+        services.AddScoped<IIntegrationEventHandler<Contracts.Orders.AdmissionsRefunded>>(sp => sp.GetRequiredService<Sales.OrdersConsumer>());
         services.AddScoped<CatalogEventsConsumer>();
         services.AddScoped<IIntegrationEventHandler<EventPublished>>(sp => sp.GetRequiredService<CatalogEventsConsumer>());
         services.AddScoped<IIntegrationEventHandler<EventChanged>>(sp => sp.GetRequiredService<CatalogEventsConsumer>());

@@ -20,6 +20,8 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
     readonly List<Action<IServiceCollection>> serviceOverrides = [];
     // Redis is shared by every test: each app gets its own throttle keys unless it is another instance of one.
     string throttleKeyPrefix = $"test-{Guid.NewGuid():N}:";
+    // The scaled topology needs the simulated gateway's webhook secret configured (only the embedded one generates it).
+    string webhookSecret = $"whsec_test_{Guid.NewGuid():N}";
 
     EncoreAppFactory(StorageProvider provider, string connectionString, bool seedDemo)
     {
@@ -48,7 +50,7 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
     /// <summary>A second instance of the app on the same database (and Redis), as in a scaled deployment.</summary>
     public EncoreAppFactory AnotherInstance()
     {
-        var other = new EncoreAppFactory(Provider, ConnectionString, seedDemo: false) { throttleKeyPrefix = throttleKeyPrefix };
+        var other = new EncoreAppFactory(Provider, ConnectionString, seedDemo: false) { throttleKeyPrefix = throttleKeyPrefix, webhookSecret = webhookSecret };
         foreach (var (key, value) in settings) other.settings[key] = value;
         other.serviceOverrides.AddRange(serviceOverrides);
         return other;
@@ -74,6 +76,7 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Encore:Storage", Provider.ToString());
         builder.UseSetting(Provider == StorageProvider.Postgres ? "ConnectionStrings:Postgres" : "ConnectionStrings:Sqlite", ConnectionString);
         if (Provider == StorageProvider.Postgres) builder.UseSetting("ConnectionStrings:Redis", TestServers.Redis);
+        if (Provider == StorageProvider.Postgres) builder.UseSetting("Encore:Payments:Simulated:WebhookSecret", webhookSecret);
         builder.UseSetting("Encore:Demo:Seed", seedDemo ? "on" : "off");
         builder.UseSetting("Encore:Identity:Throttle:KeyPrefix", throttleKeyPrefix);
         builder.UseSetting("Encore:RateLimits:KeyPrefix", throttleKeyPrefix + "rl:");

@@ -61,7 +61,7 @@ public abstract class HoldStoreContract
     {
         var store = CreateStore();
         var hall = new Hall();
-        await store.InitializeAsync(hall.PerformanceId, pools ?? new Dictionary<Guid, InventoryPool>(), default);
+        await store.InitializeAsync(hall.PerformanceId, pools ?? new Dictionary<Guid, InventoryPool>(), SoldState.None, default);
         return (store, hall);
     }
 
@@ -309,9 +309,9 @@ public abstract class HoldStoreContract
     {
         var store = CreateStore();
         var hall = new Hall();
-        await store.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool> { [hall.A[0].Id] = InventoryPool.Accessibility }, default);
+        await store.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool> { [hall.A[0].Id] = InventoryPool.Accessibility }, SoldState.None, default);
         // A second load (another instance, or a stale cache) does not undo what happened since.
-        await store.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool>(), default);
+        await store.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool>(), SoldState.None, default);
 
         Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
         Assert.Equal(InventoryPool.Accessibility, (await store.SnapshotAsync(hall.PerformanceId, default)).PoolSeats[hall.A[0].Id]);
@@ -359,12 +359,72 @@ public abstract class HoldStoreContract
     }
 
     [Fact]
+    public async Task A_sold_seat_is_never_held_or_blocked_again_until_a_refund_puts_it_back()
+    {
+        var (store, hall) = await ReadyAsync();
+        var buyer = Guid.NewGuid();
+        var hold = Placed(await store.HoldAsync(Seats(hall, buyer, [hall.A[0], hall.A[1]]), default));
+        // Checkout sold the hold's seats and released the hold.
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[0].Id, hall.A[1].Id], [], new Dictionary<string, int>()), default);
+        Assert.True(await store.ReleaseAsync(hold.Id, buyer, default));
+
+        var refused = Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[1], hall.A[2]]), default));
+        Assert.Equal([hall.A[1].Id], refused.SeatIds);
+        Assert.IsType<BlockOutcome.SeatsTaken>(await store.BlockAsync(hall.PerformanceId, InventoryPool.BoxOffice, [hall.A[0].Id], default));
+        var claims = await store.SnapshotAsync(hall.PerformanceId, default);
+        Assert.Contains(hall.A[0].Id, claims.HeldSeats);
+        Assert.Contains(hall.A[1].Id, claims.HeldSeats);
+        Assert.Equal([hall.A[0].Id], (await store.ClaimsOfAsync(hall.PerformanceId, [hall.A[0].Id, hall.A[3].Id], [], default)).HeldSeats);
+        // Best available steps around sold seats.
+        var best = await BestAsync(store, hall, Guid.NewGuid(), new BestAvailable.Criteria(2, null, false));
+        Assert.DoesNotContain(hall.A[0].Id, best!);
+        Assert.DoesNotContain(hall.A[1].Id, best!);
+
+        // The same update again changes nothing; a refund puts one seat back on sale.
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[0].Id, hall.A[1].Id], [], new Dictionary<string, int>()), default);
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [hall.A[1].Id], new Dictionary<string, int>()), default);
+        Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[1]]), default));
+        Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
+    }
+
+    [Fact]
+    public async Task Sold_standing_places_count_against_the_capacity()
+    {
+        var (store, hall) = await ReadyAsync();
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [], new Dictionary<string, int> { ["FLOOR"] = 3 }), default);
+        var refused = Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 3), default));
+        Assert.Equal(2, refused.Remaining);
+        Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 2), default));
+        Assert.Equal(5, (await store.SnapshotAsync(hall.PerformanceId, default)).StandingHeld["FLOOR"]);
+        Assert.Equal(5, (await store.ClaimsOfAsync(hall.PerformanceId, [], ["FLOOR"], default)).StandingHeld["FLOOR"]);
+
+        // Absolute: telling the store the total again does not count it twice; a refund lowers it.
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [], new Dictionary<string, int> { ["FLOOR"] = 3 }), default);
+        Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 1), default));
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [], new Dictionary<string, int> { ["FLOOR"] = 2 }), default);
+        Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 1), default));
+    }
+
+    [Fact]
+    public async Task What_was_sold_is_loaded_with_the_performance()
+    {
+        var store = CreateStore();
+        var hall = new Hall();
+        await store.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool>(),
+            new SoldState([hall.A[4].Id], [], new Dictionary<string, int> { ["FLOOR"] = 4 }), default);
+
+        Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[4]]), default));
+        Assert.Equal(1, Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 2), default)).Remaining);
+    }
+
+    [Fact]
     public async Task A_performance_the_store_never_loaded_asks_to_be_loaded()
     {
         var store = CreateStore();
         var hall = new Hall();
         await Assert.ThrowsAsync<PerformanceNotLoadedException>(() => store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
         await Assert.ThrowsAsync<PerformanceNotLoadedException>(() => store.SnapshotAsync(hall.PerformanceId, default));
+        await Assert.ThrowsAsync<PerformanceNotLoadedException>(() => store.SetSoldAsync(hall.PerformanceId, SoldState.None, default));
     }
 }
 

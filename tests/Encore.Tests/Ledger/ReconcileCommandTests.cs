@@ -11,8 +11,14 @@ public sealed class ReconcileCommandTests
     public async Task Reconcile_exits_zero_when_the_journal_agrees_and_one_on_any_difference()
     {
         await using var app = EncoreAppFactory.Sqlite();
-        await app.PublishAsync(LedgerHarness.Payment());
-        await app.PublishAsync(LedgerHarness.Payment(currency: "GBP"));
+        // The payments check (payments.gateway) runs too: each capture in the journal went through the gateway.
+        foreach (var currency in new[] { "EUR", "GBP" })
+        {
+            var request = Payments.PaymentsHarness.Request(amount: LedgerHarness.Payment().Amounts.Total, currency: currency);
+            await Payments.PaymentsHarness.WithPaymentsAsync(app, p => p.AuthorizeAsync(request, CancellationToken.None));
+            var captured = await Payments.PaymentsHarness.WithPaymentsAsync(app, p => p.CaptureAsync(request.PaymentId, CancellationToken.None));
+            await app.PublishAsync(LedgerHarness.Payment(request.PaymentId, currency, captured.GatewayFee));
+        }
 
         var clean = await RunReconcileAsync(app.ConnectionString);
         Assert.True(clean.ExitCode == 0, clean.Output);

@@ -39,3 +39,32 @@ internal static class PaymentsHarness
     internal static Task<List<string>> OutboxPayloadsAsync<TEvent>(this EncoreAppFactory app) =>
         app.WithDbAsync(db => db.Set<OutboxMessage>().Where(m => m.Type == typeof(TEvent).FullName).Select(m => m.Payload).ToListAsync());
 }
+
+internal static class WebhookHarness
+{
+    /// <summary>Delivers the simulated gateway's queued webhooks until none is pending (the background relay may take some first).</summary>
+    public static async Task DeliverWebhooksAsync(this EncoreAppFactory app)
+    {
+        var sender = app.Service<Encore.Payments.Gateway.Simulated.SimulatedWebhookSender>();
+        for (var poll = 0; poll < 600; poll++)
+        {
+            await sender.DeliverDueAsync(CancellationToken.None);
+            var pending = await app.WithDbAsync(db => db.SimulatedWebhooks.CountAsync(d => d.Status == Encore.Payments.Gateway.Simulated.DeliveryStatus.Pending));
+            if (pending == 0) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("Simulated webhooks were still pending after 30 s.");
+    }
+
+    public static string Secret(this EncoreAppFactory app) => app.Service<Encore.Payments.Webhooks.WebhookSecrets>().For("simulated");
+
+    public static async Task<HttpResponseMessage> PostWebhookAsync(this EncoreAppFactory app, string body, string? signature, string provider = "simulated")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/payments/webhooks/{provider}")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (signature is not null) request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+        return await app.CreateClient().SendAsync(request);
+    }
+}

@@ -95,7 +95,7 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
         return await reader.ReadAsync(ct) ? ReadHold(reader) : null;
     }
 
-    public async Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, CancellationToken ct)
+    public async Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, SoldState sold, CancellationToken ct)
     {
         var (connection, transaction) = await LockAsync(performanceId, ct);
         await using (connection)
@@ -104,10 +104,44 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
             await using var insert = Command(connection, transaction,
                 $"""INSERT INTO {S}.lock_performances ("PerformanceId", "Fence") VALUES ($1, 0) ON CONFLICT DO NOTHING""", performanceId);
             // Another instance (or an earlier call) loaded it: what happened since must not be undone.
-            if (await insert.ExecuteNonQueryAsync(ct) == 1 && poolSeats.Count > 0)
-                await InsertPoolsAsync(connection, transaction, performanceId, poolSeats.ToList(), ct);
+            if (await insert.ExecuteNonQueryAsync(ct) == 1)
+            {
+                if (poolSeats.Count > 0) await InsertPoolsAsync(connection, transaction, performanceId, poolSeats.ToList(), ct);
+                await WriteSoldAsync(connection, transaction, performanceId, sold, ct);
+            }
             await transaction.CommitAsync(ct);
         }
+    }
+
+    public async Task SetSoldAsync(Guid performanceId, SoldState update, CancellationToken ct)
+    {
+        var (connection, transaction) = await LockAsync(performanceId, ct);
+        await using (connection)
+        await using (transaction)
+        {
+            if (!await LoadedAsync(connection, transaction, performanceId, ct)) throw new PerformanceNotLoadedException(performanceId);
+            await WriteSoldAsync(connection, transaction, performanceId, update, ct);
+            await transaction.CommitAsync(ct);
+        }
+    }
+
+    static async Task WriteSoldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid performanceId, SoldState update, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (update.Unsold.Count > 0)
+            batch.BatchCommands.Add(BatchCommand($"""DELETE FROM {S}.lock_sold_seats WHERE "PerformanceId" = $1 AND "SeatId" = ANY($2)""",
+                performanceId, update.Unsold.ToArray()));
+        if (update.Sold.Count > 0)
+            batch.BatchCommands.Add(BatchCommand(
+                $"""INSERT INTO {S}.lock_sold_seats ("PerformanceId", "SeatId") SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING""",
+                performanceId, update.Sold.ToArray()));
+        foreach (var (section, units) in update.StandingSold)
+            batch.BatchCommands.Add(BatchCommand(
+                $"""
+                INSERT INTO {S}.lock_sold_standing ("PerformanceId", "Section", "Sold") VALUES ($1, $2, $3)
+                ON CONFLICT ("PerformanceId", "Section") DO UPDATE SET "Sold" = excluded."Sold"
+                """, performanceId, section, Math.Max(0, units)));
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
     }
 
     static async Task InsertPoolsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid performanceId,
@@ -157,12 +191,17 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
             {
                 batch.BatchCommands.Add(BatchCommand($"""SELECT COALESCE(SUM("Quantity"), 0)::integer FROM {S}.lock_holds WHERE "PerformanceId" = $1 AND "BuyerId" = $2""",
                     request.PerformanceId, request.BuyerId));
-                batch.BatchCommands.Add(BatchCommand($"""SELECT COALESCE(SUM("Quantity"), 0)::integer FROM {S}.lock_holds WHERE "PerformanceId" = $1 AND "Section" = $2""",
-                    request.PerformanceId, request.Standing?.Section ?? ""));
+                // Sold units count against the capacity like held ones.
+                batch.BatchCommands.Add(BatchCommand(
+                    $"""
+                    SELECT (COALESCE(SUM("Quantity"), 0) + COALESCE((SELECT "Sold" FROM {S}.lock_sold_standing WHERE "PerformanceId" = $1 AND "Section" = $2), 0))::integer
+                    FROM {S}.lock_holds WHERE "PerformanceId" = $1 AND "Section" = $2
+                    """, request.PerformanceId, request.Standing?.Section ?? ""));
                 batch.BatchCommands.Add(BatchCommand(
                     $"""
                     SELECT "SeatId" FROM {S}.lock_hold_seats WHERE "PerformanceId" = $1 AND "SeatId" = ANY($2)
                     UNION SELECT "SeatId" FROM {S}.lock_pool_seats WHERE "PerformanceId" = $1 AND "SeatId" = ANY($2)
+                    UNION SELECT "SeatId" FROM {S}.lock_sold_seats WHERE "PerformanceId" = $1 AND "SeatId" = ANY($2)
                     """,
                     request.PerformanceId, request.SeatIds.ToArray()));
                 await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -273,12 +312,15 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
             $"""
             SELECT s."SeatId" FROM {S}.lock_hold_seats s JOIN {S}.lock_holds h ON h."HoldId" = s."HoldId"
             WHERE s."PerformanceId" = $1 AND h."ExpiresAt" > $2
+            UNION SELECT "SeatId" FROM {S}.lock_sold_seats WHERE "PerformanceId" = $1
             """, performanceId, now));
         batch.BatchCommands.Add(BatchCommand($"""SELECT "SeatId", "Pool" FROM {S}.lock_pool_seats WHERE "PerformanceId" = $1""", performanceId));
         batch.BatchCommands.Add(BatchCommand(
             $"""
-            SELECT "Section", SUM("Quantity")::integer FROM {S}.lock_holds
-            WHERE "PerformanceId" = $1 AND "ExpiresAt" > $2 AND "Section" IS NOT NULL GROUP BY "Section"
+            SELECT "Section", SUM(n)::integer FROM (
+                SELECT "Section", "Quantity" AS n FROM {S}.lock_holds WHERE "PerformanceId" = $1 AND "ExpiresAt" > $2 AND "Section" IS NOT NULL
+                UNION ALL SELECT "Section", "Sold" FROM {S}.lock_sold_standing WHERE "PerformanceId" = $1) AS t
+            GROUP BY "Section"
             """, performanceId, now));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) held.Add(reader.GetGuid(0));
@@ -303,6 +345,7 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
                 $"""
                 SELECT "SeatId" FROM {S}.lock_hold_seats WHERE "PerformanceId" = $1 AND "SeatId" = ANY($2)
                 UNION SELECT "SeatId" FROM {S}.lock_pool_seats WHERE "PerformanceId" = $1 AND "SeatId" = ANY($2) AND "Pool" <> $3
+                UNION SELECT "SeatId" FROM {S}.lock_sold_seats WHERE "PerformanceId" = $1 AND "SeatId" = ANY($2)
                 """, performanceId, seatIds.ToArray(), (int)pool))
             await using (var reader = await check.ExecuteReaderAsync(ct))
                 while (await reader.ReadAsync(ct)) taken.Add(reader.GetGuid(0));
@@ -340,13 +383,16 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
             $"""
             SELECT s."SeatId" FROM {S}.lock_hold_seats s JOIN {S}.lock_holds h ON h."HoldId" = s."HoldId"
             WHERE s."PerformanceId" = $1 AND s."SeatId" = ANY($2) AND h."ExpiresAt" > $3
+            UNION SELECT "SeatId" FROM {S}.lock_sold_seats WHERE "PerformanceId" = $1 AND "SeatId" = ANY($2)
             """, performanceId, seatIds.ToArray(), now));
         batch.BatchCommands.Add(BatchCommand($"""SELECT "SeatId", "Pool" FROM {S}.lock_pool_seats WHERE "PerformanceId" = $1 AND "SeatId" = ANY($2)""",
             performanceId, seatIds.ToArray()));
         batch.BatchCommands.Add(BatchCommand(
             $"""
-            SELECT "Section", SUM("Quantity")::integer FROM {S}.lock_holds
-            WHERE "PerformanceId" = $1 AND "ExpiresAt" > $2 AND "Section" = ANY($3) GROUP BY "Section"
+            SELECT "Section", SUM(n)::integer FROM (
+                SELECT "Section", "Quantity" AS n FROM {S}.lock_holds WHERE "PerformanceId" = $1 AND "ExpiresAt" > $2 AND "Section" = ANY($3)
+                UNION ALL SELECT "Section", "Sold" FROM {S}.lock_sold_standing WHERE "PerformanceId" = $1 AND "Section" = ANY($3)) AS t
+            GROUP BY "Section"
             """, performanceId, now, standing.Keys.ToArray()));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) held.Add(reader.GetGuid(0));

@@ -38,7 +38,7 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
         if (inventory is null) return null;
         var settings = await db.EventSettings.AsNoTracking().SingleOrDefaultAsync(s => s.EventId == inventory.EventId, ct);
         var layout = PerformanceLayout.From(inventory, settings, options);
-        await store.InitializeAsync(performanceId, layout.PoolSeats, ct);
+        await store.InitializeAsync(performanceId, layout.PoolSeats, await SoldAsync(performanceId, ct), ct);
         layouts.Remember(layout);
         return layout;
     }
@@ -52,9 +52,19 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
         }
         catch (PerformanceNotLoadedException)
         {
-            await store.InitializeAsync(layout.PerformanceId, await PoolSeatsAsync(layout.PerformanceId, ct), ct);
+            await store.InitializeAsync(layout.PerformanceId, await PoolSeatsAsync(layout.PerformanceId, ct), await SoldAsync(layout.PerformanceId, ct), ct);
             return await operation();
         }
+    }
+
+    /// <summary>What orders sold on the performance, as recorded here from OrderPaid: a store that lost its state is loaded with it.</summary>
+    public async Task<SoldState> SoldAsync(Guid performanceId, CancellationToken ct)
+    {
+        var sold = await db.SoldPlaces.AsNoTracking().Where(s => s.PerformanceId == performanceId)
+            .Select(s => new { s.SeatId, s.SectionCode }).ToListAsync(ct);
+        return new SoldState(
+            sold.Where(s => s.SeatId is not null).Select(s => s.SeatId!.Value).ToList(), [],
+            sold.Where(s => s.SeatId is null).GroupBy(s => s.SectionCode).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
     }
 
     async Task<IReadOnlyDictionary<Guid, InventoryPool>> PoolSeatsAsync(Guid performanceId, CancellationToken ct) =>

@@ -18,7 +18,15 @@ internal interface IHoldStore
     /// Loads a performance's organizer blocks (pools) if this store has not seen the performance,
     /// or lost it (a Redis flush); a no-op otherwise.
     /// </summary>
-    Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, CancellationToken ct);
+    Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, SoldState sold, CancellationToken ct);
+
+    /// <summary>
+    /// Records what orders sold (and refunds put back): sold seats can never be held or blocked, and a
+    /// standing area's remaining places count its sold units. Absolute and idempotent: the same update
+    /// twice changes nothing more. Snapshots report sold seats among the held ones (unavailable) and
+    /// sold standing units within the units held.
+    /// </summary>
+    Task SetSoldAsync(Guid performanceId, SoldState update, CancellationToken ct);
 
     Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken ct);
 
@@ -49,6 +57,12 @@ internal interface IHoldStore
     /// other instance, gets only what expired after. Empty when the store does not know the performance.
     /// </summary>
     Task<ExpiredClaims> TakeExpiredAsync(Guid performanceId, CancellationToken ct);
+}
+
+/// <summary>Seats to mark sold, seats sold no more, and the total units sold per standing section named.</summary>
+internal sealed record SoldState(IReadOnlyList<Guid> Sold, IReadOnlyList<Guid> Unsold, IReadOnlyDictionary<string, int> StandingSold)
+{
+    public static readonly SoldState None = new([], [], new Dictionary<string, int>());
 }
 
 /// <summary>Seats and standing sections that expired holds had claimed; a section appears once per hold.</summary>

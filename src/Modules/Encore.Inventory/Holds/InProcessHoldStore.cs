@@ -23,6 +23,8 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         public readonly Dictionary<Guid, Guid> SeatHolder = [];
         public readonly Dictionary<Guid, InventoryPool> Pools = [];
         public readonly Dictionary<string, int> StandingHeld = new(StringComparer.Ordinal);
+        public readonly HashSet<Guid> Sold = [];
+        public readonly Dictionary<string, int> StandingSold = new(StringComparer.Ordinal);
         public readonly Dictionary<Guid, Hold> Holds = [];
         public readonly PriorityQueue<Guid, DateTimeOffset> Expiries = new();
         public readonly Dictionary<(Guid Buyer, string Key), (Guid HoldId, string Hash, DateTimeOffset Until)> Keys = [];
@@ -34,16 +36,36 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
     /// <summary>Nobody may be asking (no page watches the performance): only the newest expiries are kept.</summary>
     const int ExpiredKept = 10_000;
 
-    public Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, CancellationToken ct)
+    public Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, SoldState sold, CancellationToken ct)
     {
         performances.GetOrAdd(performanceId, _ =>
         {
             var state = new PerformanceState();
             foreach (var (seat, pool) in poolSeats) state.Pools[seat] = pool;
+            Apply(state, sold);
             return state;
         });
         return Task.CompletedTask;
     }
+
+    public Task SetSoldAsync(Guid performanceId, SoldState update, CancellationToken ct)
+    {
+        var state = State(performanceId);
+        lock (state.Gate) Apply(state, update);
+        return Task.CompletedTask;
+    }
+
+    static void Apply(PerformanceState state, SoldState update)
+    {
+        foreach (var seat in update.Unsold) state.Sold.Remove(seat);
+        foreach (var seat in update.Sold) state.Sold.Add(seat);
+        foreach (var (section, units) in update.StandingSold) state.StandingSold[section] = Math.Max(0, units);
+    }
+
+    static HashSet<Guid> Unavailable(PerformanceState state) => [.. state.SeatHolder.Keys, .. state.Sold];
+
+    static int Taken(PerformanceState state, string section) =>
+        state.StandingHeld.GetValueOrDefault(section) + state.StandingSold.GetValueOrDefault(section);
 
     PerformanceState State(Guid performanceId) =>
         performances.TryGetValue(performanceId, out var state) ? state : throw new PerformanceNotLoadedException(performanceId);
@@ -69,14 +91,13 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
 
             if (request.Standing is { } standing)
             {
-                var held = state.StandingHeld.GetValueOrDefault(standing.Section);
-                var remaining = Math.Max(0, standing.Capacity - held);
+                var remaining = Math.Max(0, standing.Capacity - Taken(state, standing.Section));
                 if (standing.Quantity > remaining) return Task.FromResult<HoldOutcome>(new HoldOutcome.NotEnoughLeft(remaining));
-                state.StandingHeld[standing.Section] = held + standing.Quantity;
+                state.StandingHeld[standing.Section] = state.StandingHeld.GetValueOrDefault(standing.Section) + standing.Quantity;
             }
             else
             {
-                var taken = request.SeatIds.Where(s => state.SeatHolder.ContainsKey(s) || state.Pools.ContainsKey(s)).ToList();
+                var taken = request.SeatIds.Where(s => state.SeatHolder.ContainsKey(s) || state.Pools.ContainsKey(s) || state.Sold.Contains(s)).ToList();
                 if (taken.Count > 0) return Task.FromResult<HoldOutcome>(new HoldOutcome.SeatsTaken(taken));
                 foreach (var seat in request.SeatIds) state.SeatHolder[seat] = request.HoldId;
             }
@@ -144,9 +165,10 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         {
             Sweep(state, clock.GetUtcNow());
             return Task.FromResult(new ClaimSnapshot(
-                state.SeatHolder.Keys.ToHashSet(),
+                Unavailable(state),
                 new Dictionary<Guid, InventoryPool>(state.Pools),
-                new Dictionary<string, int>(state.StandingHeld, StringComparer.Ordinal)));
+                state.StandingHeld.Keys.Concat(state.StandingSold.Keys).Distinct(StringComparer.Ordinal)
+                    .ToDictionary(s => s, s => Taken(state, s), StringComparer.Ordinal)));
         }
     }
 
@@ -156,7 +178,7 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         lock (state.Gate)
         {
             Sweep(state, clock.GetUtcNow());
-            var taken = seatIds.Where(s => state.SeatHolder.ContainsKey(s) || (state.Pools.TryGetValue(s, out var other) && other != pool)).ToList();
+            var taken = seatIds.Where(s => state.SeatHolder.ContainsKey(s) || state.Sold.Contains(s) || (state.Pools.TryGetValue(s, out var other) && other != pool)).ToList();
             if (taken.Count > 0) return Task.FromResult<BlockOutcome>(new BlockOutcome.SeatsTaken(taken));
             foreach (var seat in seatIds) state.Pools[seat] = pool;
             return Task.FromResult<BlockOutcome>(new BlockOutcome.Blocked());
@@ -181,9 +203,9 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         {
             Sweep(state, clock.GetUtcNow());
             return Task.FromResult(new ClaimSnapshot(
-                seatIds.Where(state.SeatHolder.ContainsKey).ToHashSet(),
+                seatIds.Where(s => state.SeatHolder.ContainsKey(s) || state.Sold.Contains(s)).ToHashSet(),
                 seatIds.Where(state.Pools.ContainsKey).ToDictionary(s => s, s => state.Pools[s]),
-                sections.Distinct(StringComparer.Ordinal).ToDictionary(s => s, s => state.StandingHeld.GetValueOrDefault(s), StringComparer.Ordinal)));
+                sections.Distinct(StringComparer.Ordinal).ToDictionary(s => s, s => Taken(state, s), StringComparer.Ordinal)));
         }
     }
 

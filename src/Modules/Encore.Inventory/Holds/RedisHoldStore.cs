@@ -28,6 +28,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
     static readonly string UnblockScript = Script("unblock");
     static readonly string ClaimsScript = Script("claims");
     static readonly string TakeExpiredScript = Script("take_expired");
+    static readonly string SoldScript = Script("sold");
 
     IDatabase Db => redis.GetDatabase();
 
@@ -70,15 +71,39 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
         return result;
     }
 
-    public async Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, CancellationToken ct)
+    public async Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, SoldState sold, CancellationToken ct)
     {
-        var args = new List<RedisValue> { "init" };
+        var args = new List<RedisValue> { "init", poolSeats.Count + sold.Sold.Count };
         foreach (var (seat, pool) in poolSeats)
         {
             args.Add(seat.ToString("D"));
-            args.Add(pool.ToString());
+            args.Add("pool:" + pool);
+        }
+        foreach (var seat in sold.Sold)
+        {
+            args.Add(seat.ToString("D"));
+            args.Add("sold");
+        }
+        foreach (var (section, units) in sold.StandingSold)
+        {
+            args.Add(section);
+            args.Add(units);
         }
         await Db.ScriptEvaluateAsync(InitScript, Keys(performanceId), [.. args]);
+    }
+
+    public async Task SetSoldAsync(Guid performanceId, SoldState update, CancellationToken ct)
+    {
+        var args = new List<RedisValue> { update.Sold.Count };
+        args.AddRange(update.Sold.Select(s => (RedisValue)s.ToString("D")));
+        args.Add(update.Unsold.Count);
+        args.AddRange(update.Unsold.Select(s => (RedisValue)s.ToString("D")));
+        foreach (var (section, units) in update.StandingSold)
+        {
+            args.Add(section);
+            args.Add(units);
+        }
+        await RunAsync(SoldScript, performanceId, Keys(performanceId), [.. args]);
     }
 
     public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken ct)
@@ -175,12 +200,17 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
         {
             var seat = Guid.Parse((string)seats[i]!);
             var claim = (string)seats[i + 1]!;
-            if (claim == "held") held.Add(seat);
+            if (claim is "held" or "sold") held.Add(seat);
             else pools[seat] = Enum.Parse<InventoryPool>(claim["pool:".Length..]);
         }
         var ga = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < standing.Length; i += 2)
-            ga[(string)standing[i]!] = int.Parse((string)standing[i + 1]!, CultureInfo.InvariantCulture);
+        {
+            // Sold units count as taken, like held ones.
+            var field = (string)standing[i]!;
+            var section = field.StartsWith("sold:", StringComparison.Ordinal) ? field["sold:".Length..] : field;
+            ga[section] = ga.GetValueOrDefault(section) + int.Parse((string)standing[i + 1]!, CultureInfo.InvariantCulture);
+        }
         return new ClaimSnapshot(held, pools, ga);
     }
 
@@ -215,7 +245,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
         foreach (var seat in seatIds)
         {
             var state = (string)states[i++]!;
-            if (state == "held") held.Add(seat);
+            if (state is "held" or "sold") held.Add(seat);
             else if (state.StartsWith("pool:", StringComparison.Ordinal)) pools[seat] = Enum.Parse<InventoryPool>(state["pool:".Length..]);
         }
         var ga = new Dictionary<string, int>(StringComparer.Ordinal);

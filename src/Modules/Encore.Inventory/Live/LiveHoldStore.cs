@@ -10,8 +10,8 @@ namespace Encore.Inventory.Live;
 /// </summary>
 internal sealed class LiveHoldStore(IHoldStore inner, AvailabilityFeed feed) : IHoldStore
 {
-    public Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, CancellationToken ct) =>
-        inner.InitializeAsync(performanceId, poolSeats, ct);
+    public Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, SoldState sold, CancellationToken ct) =>
+        inner.InitializeAsync(performanceId, poolSeats, sold, ct);
 
     public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken ct)
     {
@@ -46,6 +46,13 @@ internal sealed class LiveHoldStore(IHoldStore inner, AvailabilityFeed feed) : I
     {
         await inner.UnblockAsync(performanceId, pool, seatIds, ct);
         feed.Touch(performanceId, seatIds);
+    }
+
+    public async Task SetSoldAsync(Guid performanceId, SoldState update, CancellationToken ct)
+    {
+        await inner.SetSoldAsync(performanceId, update, ct);
+        feed.Touch(performanceId, [.. update.Sold, .. update.Unsold]);
+        foreach (var section in update.StandingSold.Keys) feed.Touch(performanceId, [], section);
     }
 
     public Task<ClaimSnapshot> ClaimsOfAsync(Guid performanceId, IReadOnlyCollection<Guid> seatIds, IReadOnlyCollection<string> sections, CancellationToken ct) =>

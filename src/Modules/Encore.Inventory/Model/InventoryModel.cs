@@ -140,3 +140,32 @@ internal sealed class LockHoldKey
     public string RequestHash { get; set; } = "";
     public DateTimeOffset Until { get; set; }
 }
+
+/// <summary>
+/// A seat or standing place sold by an order (from Orders' OrderPaid), until a refund puts it back on
+/// sale. The hold stores are told, so a sold place is never offered or held again; this table is
+/// what they are loaded from when they lost their state.
+/// </summary>
+internal sealed class SoldPlace
+{
+    public Guid AdmissionId { get; set; }
+    public Guid PerformanceId { get; set; }
+    public Guid OrderId { get; set; }
+    /// <summary>Null for a standing place.</summary>
+    public Guid? SeatId { get; set; }
+    public string SectionCode { get; set; } = "";
+    public DateTimeOffset SoldAt { get; set; }
+}
+
+internal sealed class LockSoldSeat
+{
+    public Guid PerformanceId { get; set; }
+    public Guid SeatId { get; set; }
+}
+
+internal sealed class LockSoldStanding
+{
+    public Guid PerformanceId { get; set; }
+    public string Section { get; set; } = "";
+    public int Sold { get; set; }
+}

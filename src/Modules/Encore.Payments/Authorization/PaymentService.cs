@@ -220,7 +220,28 @@ internal sealed class PaymentService(
         decision.ReviewedBy = reviewer;
         decision.ReviewedAt = now;
         if (!await TrySaveAsync(ct)) return await db.Attempts.AsNoTracking().SingleAsync(a => a.Id == paymentId, ct);
-        await CallGatewayAsync(attempt, requestThreeDSecure: false, publish: true, ct);
+        try
+        {
+            await CallGatewayAsync(attempt, requestThreeDSecure: false, publish: true, ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // The gateway could not be reached: put the payment back in the queue so the approval can be given again.
+            db.ChangeTracker.Clear();
+            var back = await db.Attempts.SingleAsync(a => a.Id == paymentId, ct);
+            var open = await db.FraudDecisions.SingleAsync(d => d.PaymentId == paymentId, ct);
+            if (back.State == AttemptState.Processing)
+            {
+                back.State = AttemptState.InReview;
+                back.LeaseUntil = null;
+                back.Touch(clock.GetUtcNow());
+                open.Resolution = null;
+                open.ReviewedBy = null;
+                open.ReviewedAt = null;
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            throw;
+        }
         return attempt;
     }
 
@@ -309,7 +330,8 @@ internal sealed class PaymentService(
     {
         var now = clock.GetUtcNow();
         var before = attempt.State;
-        attempt.ProviderReference = intent.Id;
+        // A request Stripe refused before creating an intent has no id to remember.
+        if (intent.Id.Length > 0) attempt.ProviderReference = intent.Id;
         attempt.LeaseUntil = null;
         switch (intent.Status)
         {

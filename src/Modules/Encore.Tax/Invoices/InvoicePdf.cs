@@ -117,9 +117,10 @@ internal static class InvoicePdf
 
     static void EnsureFonts()
     {
-        // PDFsharp's font resolver is process-wide and may be set once.
+        // PDFsharp's font resolver is process-wide and may be set once; Tickets' PDFs set one that
+        // resolves the same DejaVu faces, so whichever module renders first sets it.
         lock (FontLock)
-            if (GlobalFontSettings.FontResolver is not EmbeddedFonts)
+            if (GlobalFontSettings.FontResolver is null)
                 GlobalFontSettings.FontResolver = new EmbeddedFonts();
     }
 

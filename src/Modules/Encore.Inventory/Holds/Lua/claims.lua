@@ -7,10 +7,10 @@ local states = {}
 for i = 3, 2 + n do
   local holder = redis.call('HGET', K_SEAT, ARGV[i])
   if not holder then states[#states + 1] = 'free'
-  elseif is_pool(holder) then states[#states + 1] = holder
+  elseif permanent(holder) then states[#states + 1] = holder
   elseif live(holder, now) then states[#states + 1] = 'held'
   else states[#states + 1] = 'free' end
 end
 local held = {}
-for i = 3 + n, #ARGV do held[#held + 1] = tostring(tonumber(redis.call('HGET', K_GA, ARGV[i]) or '0')) end
+for i = 3 + n, #ARGV do held[#held + 1] = tostring(tonumber(redis.call('HGET', K_GA, ARGV[i]) or '0') + sold_units(ARGV[i])) end
 return {states, held}

@@ -1,8 +1,8 @@
 -- Shared by every script of the Redis hold store; RedisHoldStore prepends it to each one.
 -- Every key of one performance carries the hash tag {perf:<id>}, so a script touches one slot
 -- and runs unchanged on Redis Cluster. KEYS, always in this order:
---   1 seat   HASH seat id -> hold id, or "pool:<n>" for an organizer block
---   2 ga     HASH section code -> units in live holds
+--   1 seat   HASH seat id -> hold id, "pool:<n>" for an organizer block, or "sold"
+--   2 ga     HASH section code -> units in live holds; 'sold:<section>' -> units sold
 --   3 exp    ZSET hold id -> expiry (ms since the epoch)
 --   4 holds  HASH hold id -> the hold as JSON
 --   5 buyers HASH buyer id -> JSON array of that buyer's hold ids
@@ -17,6 +17,16 @@ local EXPIRED_KEPT = 10000
 
 local function is_pool(value)
   return string.sub(value, 1, 5) == 'pool:'
+end
+
+-- A seat sold by an order is claimed for good, like an organizer's block.
+local function permanent(value)
+  return is_pool(value) or value == 'sold'
+end
+
+-- Standing units sold by orders live beside the held ones, under 'sold:<section>' in the ga hash.
+local function sold_units(section)
+  return tonumber(redis.call('HGET', K_GA, 'sold:' .. section) or '0')
 end
 
 local function live(hold_id, now)

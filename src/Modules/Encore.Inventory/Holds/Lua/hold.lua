@@ -36,7 +36,7 @@ if already + quantity > limit then return {'limit', tostring(already)} end
 
 if kind == 'ga' then
   local capacity = tonumber(ARGV[12])
-  local held = tonumber(redis.call('HGET', K_GA, section) or '0')
+  local held = tonumber(redis.call('HGET', K_GA, section) or '0') + sold_units(section)
   local remaining = capacity - held
   if remaining < 0 then remaining = 0 end
   if quantity > remaining then return {'short', tostring(remaining)} end
@@ -45,7 +45,7 @@ else
   local taken = {'taken'}
   for _, seat in ipairs(seats) do
     local holder = redis.call('HGET', K_SEAT, seat)
-    if holder and (is_pool(holder) or live(holder, now)) then taken[#taken + 1] = seat end
+    if holder and (permanent(holder) or live(holder, now)) then taken[#taken + 1] = seat end
   end
   if #taken > 1 then return taken end
   for _, seat in ipairs(seats) do redis.call('HSET', K_SEAT, seat, hold_id) end

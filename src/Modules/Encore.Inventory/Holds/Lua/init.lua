@@ -1,7 +1,11 @@
--- ARGV: 'init', then seat id, pool name pairs.
+-- ARGV: 'init', n, then n pairs (seat id, claim: 'pool:<n>' or 'sold'), then pairs (section, units sold).
 if redis.call('EXISTS', K_INIT) == 1 then return 0 end
-for i = 2, #ARGV, 2 do
-  redis.call('HSETNX', K_SEAT, ARGV[i], 'pool:' .. ARGV[i + 1])
+local n = tonumber(ARGV[2])
+for i = 3, 2 + 2 * n, 2 do
+  redis.call('HSETNX', K_SEAT, ARGV[i], ARGV[i + 1])
+end
+for i = 3 + 2 * n, #ARGV, 2 do
+  redis.call('HSET', K_GA, 'sold:' .. ARGV[i], ARGV[i + 1])
 end
 redis.call('SET', K_INIT, '1')
 return 1

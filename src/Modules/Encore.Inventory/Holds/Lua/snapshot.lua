@@ -1,4 +1,4 @@
--- ARGV: now. Answers {seat id, 'held' | 'pool:<n>', ...} and {section, units held, ...}.
+-- ARGV: now. Answers {seat id, 'held' | 'pool:<n>' | 'sold', ...} and the ga hash ({section, units held, 'sold:<section>', units sold, ...}).
 local now = tonumber(ARGV[1])
 sweep(now)
 local seats = {}
@@ -6,7 +6,7 @@ local claims = redis.call('HGETALL', K_SEAT)
 local alive = {}
 for i = 1, #claims, 2 do
   local holder = claims[i + 1]
-  if is_pool(holder) then
+  if permanent(holder) then
     seats[#seats + 1] = claims[i]
     seats[#seats + 1] = holder
   else

@@ -367,6 +367,36 @@ namespace Encore.Inventory.Migrations.Postgres
                     b.ToTable("lock_pool_seats", "inventory");
                 });
 
+            modelBuilder.Entity("Encore.Inventory.Model.LockSoldSeat", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SeatId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("PerformanceId", "SeatId");
+
+                    b.ToTable("lock_sold_seats", "inventory");
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockSoldStanding", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Sold")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PerformanceId", "Section");
+
+                    b.ToTable("lock_sold_standing", "inventory");
+                });
+
             modelBuilder.Entity("Encore.Inventory.Model.PerformanceInventory", b =>
                 {
                     b.Property<Guid>("PerformanceId")
@@ -407,6 +437,37 @@ namespace Encore.Inventory.Migrations.Postgres
                     b.HasIndex("EventId");
 
                     b.ToTable("performances", "inventory");
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.SoldPlace", b =>
+                {
+                    b.Property<Guid>("AdmissionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("SeatId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SectionCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("SoldAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AdmissionId");
+
+                    b.HasIndex("PerformanceId", "SeatId");
+
+                    b.HasIndex("PerformanceId", "SectionCode");
+
+                    b.ToTable("sold_places", "inventory");
                 });
 
             modelBuilder.Entity("Encore.Inventory.Model.InventorySeat", b =>

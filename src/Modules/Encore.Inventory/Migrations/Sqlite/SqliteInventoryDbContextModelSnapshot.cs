@@ -359,6 +359,36 @@ namespace Encore.Inventory.Migrations.Sqlite
                     b.ToTable("inventory_lock_pool_seats", (string)null);
                 });
 
+            modelBuilder.Entity("Encore.Inventory.Model.LockSoldSeat", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SeatId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PerformanceId", "SeatId");
+
+                    b.ToTable("inventory_lock_sold_seats", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.LockSoldStanding", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Sold")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PerformanceId", "Section");
+
+                    b.ToTable("inventory_lock_sold_standing", (string)null);
+                });
+
             modelBuilder.Entity("Encore.Inventory.Model.PerformanceInventory", b =>
                 {
                     b.Property<Guid>("PerformanceId")
@@ -399,6 +429,37 @@ namespace Encore.Inventory.Migrations.Sqlite
                     b.HasIndex("EventId");
 
                     b.ToTable("inventory_performances", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Inventory.Model.SoldPlace", b =>
+                {
+                    b.Property<Guid>("AdmissionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SeatId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SectionCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SoldAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AdmissionId");
+
+                    b.HasIndex("PerformanceId", "SeatId");
+
+                    b.HasIndex("PerformanceId", "SectionCode");
+
+                    b.ToTable("inventory_sold_places", (string)null);
                 });
 
             modelBuilder.Entity("Encore.Inventory.Model.InventorySeat", b =>

@@ -85,6 +85,15 @@ internal sealed class SimulatedGateway(IServiceScopeFactory scopes, PaymentsOpti
         return ToGateway(intent);
     }
 
+    /// <summary>The intent itself, for the simulated gateway's own pages.</summary>
+    public async Task<SimulatedIntent?> FindAsync(string intentId, CancellationToken ct)
+    {
+        if (intentId.Length > 40) return null;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
+        return await db.SimulatedIntents.AsNoTracking().SingleOrDefaultAsync(i => i.Id == intentId, ct);
+    }
+
     public async Task<GatewayIntent> RetrieveAsync(string intentId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();

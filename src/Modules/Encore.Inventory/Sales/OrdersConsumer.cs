@@ -1,0 +1,63 @@
+using Encore.BuildingBlocks.Outbox;
+using Encore.Contracts;
+using Encore.Contracts.Orders;
+using Encore.Inventory.Holds;
+using Encore.Inventory.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Inventory.Sales;
+
+/// <summary>
+/// The inventory stops offering what orders sold: OrderPaid records each admission's seat or
+/// standing place here and marks it sold in the hold store; a refund (of an event that goes on)
+/// puts the places back on sale. The store is told absolute values computed from this table, and
+/// told again on a redelivery, so a crash between the two writes heals itself.
+/// </summary>
+internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, IHoldStore store, TimeProvider clock)
+    : IIntegrationEventHandler<OrderPaid>, IIntegrationEventHandler<AdmissionsRefunded>
+{
+    public const string Consumer = "inventory.orders";
+
+    public async Task HandleAsync(OrderPaid e, IntegrationEventContext context, CancellationToken ct)
+    {
+        if (await db.TryRecordInboxAsync(context, Consumer, clock, ct))
+        {
+            var known = await db.SoldPlaces.Where(s => s.PerformanceId == e.PerformanceId && s.OrderId == e.OrderId).Select(s => s.AdmissionId).ToListAsync(ct);
+            foreach (var admission in e.Admissions.Where(a => !known.Contains(a.AdmissionId)))
+                db.SoldPlaces.Add(new SoldPlace
+                {
+                    AdmissionId = admission.AdmissionId, PerformanceId = e.PerformanceId, OrderId = e.OrderId,
+                    SeatId = admission.SeatId, SectionCode = admission.SectionCode, SoldAt = e.PaidAt,
+                });
+            await db.SaveChangesAsync(ct);
+        }
+        await TellStoreAsync(e.PerformanceId, e.Admissions.Where(a => a.SeatId is not null).Select(a => a.SeatId!.Value).ToList(),
+            e.Admissions.Where(a => a.SeatId is null).Select(a => a.SectionCode).ToList(), ct);
+    }
+
+    public async Task HandleAsync(AdmissionsRefunded e, IntegrationEventContext context, CancellationToken ct)
+    {
+        // A cancelled event's places stay sold: nobody can buy them again anyway.
+        if (e.EventCancelled) return;
+        var places = await db.SoldPlaces.Where(s => s.PerformanceId == e.PerformanceId && e.AdmissionIds.Contains(s.AdmissionId)).ToListAsync(ct);
+        if (await db.TryRecordInboxAsync(context, Consumer, clock, ct))
+        {
+            db.SoldPlaces.RemoveRange(places);
+            await db.SaveChangesAsync(ct);
+        }
+        await TellStoreAsync(e.PerformanceId, places.Where(p => p.SeatId is not null).Select(p => p.SeatId!.Value).ToList(),
+            places.Where(p => p.SeatId is null).Select(p => p.SectionCode).ToList(), ct);
+    }
+
+    async Task TellStoreAsync(Guid performanceId, IReadOnlyList<Guid> seats, IReadOnlyList<string> sections, CancellationToken ct)
+    {
+        if (await holds.LayoutAsync(performanceId, ct) is not { } layout) return;
+        var soldSeats = await db.SoldPlaces.AsNoTracking().Where(s => s.PerformanceId == performanceId && s.SeatId != null && seats.Contains(s.SeatId!.Value))
+            .Select(s => s.SeatId!.Value).ToListAsync(ct);
+        var standing = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var section in sections.Distinct(StringComparer.Ordinal))
+            standing[section] = await db.SoldPlaces.CountAsync(s => s.PerformanceId == performanceId && s.SeatId == null && s.SectionCode == section, ct);
+        var update = new SoldState(soldSeats, seats.Except(soldSeats).ToList(), standing);
+        await holds.WithStoreAsync(layout, async () => { await store.SetSoldAsync(performanceId, update, ct); return true; }, ct);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using Encore.Payments.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Encore.Payments.Gateway.Simulated;
+
+/// <summary>
+/// The simulated gateway's webhook deliveries, as Stripe makes them: from a queue (never inside the
+/// request that caused them), signed with the endpoint's secret at send time, retried with backoff
+/// until answered 2xx. A delivery is leased by one instance at a time; the receiver's event-id check
+/// makes a second delivery of one event harmless anyway.
+/// </summary>
+internal sealed class SimulatedWebhookSender(
+    IServiceScopeFactory scopes, PaymentsOptions options, WebhookSecrets secrets, IHttpClientFactory http, TimeProvider clock,
+    ILogger<SimulatedWebhookSender> logger)
+{
+    static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(60);
+
+    /// <summary>Delivers every due event once; returns how many were accepted.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
+        var now = clock.GetUtcNow();
+        var due = await db.SimulatedWebhooks.AsNoTracking()
+            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
+            .OrderBy(d => d.CreatedAt).Select(d => d.EventId).Take(20).ToListAsync(ct);
+        var delivered = 0;
+        foreach (var id in due)
+        {
+            // Claim it: only the instance whose conditional update wins sends it now.
+            var claimed = await db.SimulatedWebhooks
+                .Where(d => d.EventId == id && d.Status == DeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, now + LeaseTime), ct);
+            if (claimed == 0) continue;
+            var delivery = await db.SimulatedWebhooks.SingleAsync(d => d.EventId == id, ct);
+            var (ok, error) = await SendAsync(delivery.Payload, ct);
+            delivery.Attempts++;
+            delivery.LockedUntil = null;
+            if (ok)
+            {
+                delivery.Status = DeliveryStatus.Delivered;
+                delivery.DeliveredAt = clock.GetUtcNow();
+                delivered++;
+            }
+            else
+            {
+                delivery.LastError = error is { Length: > 1000 } ? error[..1000] : error;
+                if (delivery.Attempts >= options.Simulated.WebhookMaxAttempts) delivery.Status = DeliveryStatus.GaveUp;
+                else delivery.NextAttemptAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, delivery.Attempts)));
+                logger.LogWarning("Simulated webhook {EventId} ({Type}) not accepted, attempt {Attempts}: {Error}", delivery.EventId, delivery.Type, delivery.Attempts, error);
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        return delivered;
+    }
+
+    async Task<(bool Ok, string? Error)> SendAsync(string payload, CancellationToken ct)
+    {
+        var signature = WebhookSignature.Sign(secrets.For(SimulatedGateway.Name), clock.GetUtcNow().ToUnixTimeSeconds(), payload);
+        try
+        {
+            if (options.Simulated.WebhookUrl is { Length: > 0 } url)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, signature);
+                using var response = await http.CreateClient(nameof(SimulatedWebhookSender)).SendAsync(request, ct);
+                return response.IsSuccessStatusCode ? (true, null) : (false, $"HTTP {(int)response.StatusCode}");
+            }
+            // No URL: hand the signed event to this app's own receiver, the code behind the HTTP endpoint.
+            await using var scope = scopes.CreateAsyncScope();
+            var outcome = await scope.ServiceProvider.GetRequiredService<WebhookReceiver>().ReceiveAsync(SimulatedGateway.Name, signature, payload, ct);
+            return outcome.StatusCode is >= 200 and < 300 ? (true, null) : (false, $"{outcome.StatusCode}: {outcome.Problem}");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or DbUpdateException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            return (false, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+}
+
+internal sealed class SimulatedWebhookRelay(SimulatedWebhookSender sender, TimeProvider clock, ILogger<SimulatedWebhookRelay> logger) : BackgroundService
+{
+    static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await sender.DeliverDueAsync(stoppingToken) > 0) continue;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Simulated webhook pass failed");
+            }
+            try { await Task.Delay(Interval, clock, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+}

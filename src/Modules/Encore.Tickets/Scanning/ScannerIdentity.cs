@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Encore.Contracts.Identity;
+using Encore.Tickets.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Tickets.Scanning;
+
+/// <summary>Who is scanning: a registered device of one event, or a person with the scanner role.</summary>
+internal sealed record Scanner(string Key, Guid? DeviceId, string DefaultGate);
+
+internal static class ScannerIdentity
+{
+    public const string DeviceClientPrefix = "scanner-";
+
+    /// <summary>
+    /// A device's token names its client in <c>sub</c>; the device row decides, on every call, whether
+    /// it may still scan and for which event: a revoked device is refused at once, though its
+    /// (stateless) access token has not expired.
+    /// </summary>
+    public static async Task<(Scanner? Scanner, ProblemHttpResult? Problem)> ResolveAsync(ClaimsPrincipal user, Guid eventId, TicketsDbContext db, CancellationToken ct)
+    {
+        if (Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+            return user.IsInRole(Roles.Scanner)
+                ? (new Scanner($"user:{userId:N}", null, "Staff"), null)
+                : (null, TypedResults.Problem(title: "Not a scanner", statusCode: StatusCodes.Status403Forbidden));
+
+        var clientId = user.FindFirstValue("sub");
+        if (clientId is null || !clientId.StartsWith(DeviceClientPrefix, StringComparison.Ordinal))
+            return (null, TypedResults.Problem(title: "Not a scanner device", statusCode: StatusCodes.Status403Forbidden));
+        var device = await db.ScannerDevices.AsNoTracking().SingleOrDefaultAsync(d => d.ClientId == clientId, ct);
+        if (device is null || device.RevokedAt is not null)
+            return (null, TypedResults.Problem(title: "Device revoked", detail: "This scanner device was revoked by the organizer.", statusCode: StatusCodes.Status403Forbidden));
+        if (device.EventId != eventId)
+            return (null, TypedResults.Problem(title: "Wrong event", detail: "This device is registered for another event.", statusCode: StatusCodes.Status403Forbidden));
+        return (new Scanner($"device:{device.Id:N}", device.Id, device.Name), null);
+    }
+}
