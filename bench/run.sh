@@ -65,7 +65,15 @@ GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
 for who in Account Device Address; do for kv in "${BIG[@]}"; do GATE_ENV+=("Encore__RateLimits__Policies__holds__${who}__${kv}"); done; done
 SIM_GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
 for policy in holds queue-join queue-status; do for kv in "${BIG[@]}"; do SIM_GATE_ENV+=("Encore__RateLimits__Policies__${policy}__Address__${kv}"); done; done
-SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT" Encore__Demo__Seed=off)
+# The fraud screen's counters that one load generator trips by being one machine: every buyer comes
+# from 127.0.0.1 and pays with Stripe's shared test cards (one fingerprint for thousands of accounts).
+# The per-account and per-device rules stay at their defaults.
+PAY_ENV=()
+for rule in IpVelocityLimit CardVelocityLimit CardAccountsLimit; do PAY_ENV+=("Encore__Payments__Fraud__${rule}=100000000"); done
+SIM_GATE_ENV+=("${PAY_ENV[@]}")
+# On PostgreSQL the simulated gateway's webhook secret must be given (docs/payments.md): one per run.
+SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT" Encore__Demo__Seed=off
+  "Encore__Payments__Simulated__WebhookSecret=whsec_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')")
 (cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" dotnet Encore.Web.dll seed-demo >"$OUT/seed-demo.log" 2>&1)
 
 # start_scaled [ENV=VALUE ...]: three instances behind HAProxy, with the gates of $GATES.
@@ -153,7 +161,9 @@ if has simulate; then
     dotnet Encore.Web.dll bench-buyers --count "$SIM_BUYERS" --out "$OUT/buyers-sim.tsv") | tee -a "$OUT/raw.txt" >&2
   dotnet "$OUT/bin/simulator/Encore.Simulator.dll" --url "$URL" --buyers-file "$OUT/buyers-sim.tsv" --buyers "$SIM_BUYERS" \
     --pre-queue "${SIM_PREQUEUE:-30}" --arrival "${SIM_ARRIVAL:-30}" --duration "${SIM_DURATION:-150}" --pace "${SIM_PACE:-600}" \
-    --live-share "${SIM_LIVE:-0.2}" --poll "${SIM_POLL:-10}" --check-in "${SIM_CHECKIN:-60}" --report "$OUT/simulation.md" || { log "the simulator reported a failed check"; SIM_FAILED=1; }
+    --live-share "${SIM_LIVE:-0.2}" --poll "${SIM_POLL:-10}" --check-in "${SIM_CHECKIN:-60}" --report "$OUT/simulation.md" \
+    --postgres "$PG_CONN" --reconcile "cd '$OUT/bin/app' && env $(printf "'%s' " "${SCALED_ENV[@]}") Logging__LogLevel__Default=Warning dotnet Encore.Web.dll reconcile" \
+    || { log "the simulator reported a failed check"; SIM_FAILED=1; }
   stop_scaled
 fi
 
