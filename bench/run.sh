@@ -2,7 +2,7 @@
 # The whole benchmark in one run (bench/README.md): raw limits, holds on the scaled topology
 # (3 instances + HAProxy, PostgreSQL + Redis), the advisory-lock hold store, load shedding at
 # 2× capacity, and the embedded default. Results go to bench/results/<UTC timestamp>/.
-#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate queue")
+#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate checkout queue")
 #   SIM_BUYERS    simulated buyers (default 5000; accounts and sessions minted by `bench-buyers`)
 #   BENCH_BUYERS  accounts to seed and sign in (default 2000)
 #   BENCH_DURATION, BENCH_WARMUP  seconds per measured run (default 20, 5)
@@ -11,7 +11,7 @@
 #   QUEUE_BUYERS, PUSH_CONNECTIONS  the waiting-room step ("queue", not in the default steps): accounts queued (100000), live lines (10000)
 source "$(dirname "$0")/lib.sh"
 
-STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate queue}
+STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate checkout queue}
 SIM_BUYERS=${SIM_BUYERS:-5000}
 BUYERS=${BENCH_BUYERS:-2000}
 DURATION=${BENCH_DURATION:-20}
@@ -112,7 +112,7 @@ hold_suite() {
 
 if has scaled || has advisory || has shed; then
   start_scaled
-  seed_buyers_postgres "$BUYERS"
+  seed_buyers_postgres "$BUYERS"; SEEDED=1
   bench setup --url "$URL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-scaled.json" >&2
   bench login --url "$URL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-scaled.txt" | tee -a "$OUT/raw.txt" >&2
   cp "$OUT/event-scaled.json" "$OUT/event-advisory.json"; cp "$OUT/tokens-scaled.txt" "$OUT/tokens-advisory.txt"
@@ -167,6 +167,25 @@ if has simulate; then
   stop_scaled
 fi
 
+if has checkout; then
+  # Issue 5's speed targets: the pay call (authorize with the simulated gateway, one durable
+  # transaction, capture) and gate scans (verify + atomic check-in) at the maximum through HAProxy
+  # on the 3 instances, against pgbench TPC-B of the same PostgreSQL server (the "raw" step); then
+  # offline ES256 verification per core. Orders are prepared first (hold + create, not measured).
+  log "checkout: pay and scan at the maximum, offline verification per core"
+  GATES=("${GATE_ENV[@]}" "${PAY_ENV[@]}")
+  start_scaled
+  [ -n "${SEEDED:-}" ] || { seed_buyers_postgres "$BUYERS"; SEEDED=1; }
+  bench setup --url "$URL" --seats 20000 --standing 1000 --limit 8 --doors-open-now --out "$OUT/event-checkout.json" >&2
+  bench login --url "$URL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-checkout.txt" | tee -a "$OUT/raw.txt" >&2
+  bench checkout --url "$URL" --event "$OUT/event-checkout.json" --tokens "$OUT/tokens-checkout.txt" --orders "${CHECKOUT_ORDERS:-4000}" \
+    --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --results "$RESULTS" | tee -a "$OUT/raw.txt" >&2 || { log "the checkout benchmark failed"; CHECKOUT_FAILED=1; }
+  stop_scaled
+  if [ -f "$OUT/pgbench.txt" ]; then
+    bench targets --results "$RESULTS" --pgbench-tps "$(grep -a '^tps' "$OUT/pgbench.txt" | tail -1 | awk '{print $3}')" | tee -a "$OUT/raw.txt" >&2
+  fi
+fi
+
 if has queue; then
   # The waiting room's speed targets: joins vs /api/ping of the same instances through the same
   # HAProxy (and vs the trivial app), RSS per instance with QUEUE_BUYERS queued, the counter push to
@@ -214,4 +233,4 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/mach
 [ -f "$RESULTS" ] && bench report --results "$RESULTS" > "$OUT/table.md"
 cat "$OUT/raw.txt" "$OUT/table.md" 2>/dev/null || true
 log "results in $OUT"
-[ -z "${SIM_FAILED:-}" ]
+[ -z "${SIM_FAILED:-}" ] && [ -z "${CHECKOUT_FAILED:-}" ]
