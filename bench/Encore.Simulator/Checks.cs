@@ -125,7 +125,7 @@ sealed partial class Simulation
         }
         var problems = orderProblems.ToArray();
         var admitted = joined.Where(b => b.AdmittedSeenMs is not null).ToList();
-        var finalServing = samples.LastOrDefault()?.Serving ?? 0;
+        var finalServing = samples.LastOrDefault()?.Serving ?? 0; // the organizer's last read
         Check("Admission in shuffle-then-FIFO order", commitmentOk && drawOk && wrongNumber == 0 && preMisplaced == 0 && fifoViolations == 0 && problems.Length == 0,
             $"commitment published before the pre-queue opened = SHA-256(revealed seed): {commitmentOk}; draw of {pre} pre-queue entries recomputed from the seed = the published order: {drawOk}; " +
             $"{withNumber.Count} buyers' numbers checked against draw-then-arrival order, wrong: {wrongNumber}; {preArrivals} joined before the start, in the wrong part: {preMisplaced}; " +
@@ -149,7 +149,8 @@ sealed partial class Simulation
             {
                 var a = window.First(s => s.AtMs >= first.AtMs + m * 60_000L);
                 var b = window.Last(s => s.AtMs <= first.AtMs + (m + 1) * 60_000L);
-                perMinute.Add(F((b.Admitted - a.Admitted) * 60_000.0 / Math.Max(1, b.AtMs - a.AtMs), "F0"));
+                // A minute without two samples in it (the organizer's reads stalled) has no figure of its own.
+                perMinute.Add(b.AtMs - a.AtMs >= 30_000 ? F((b.Admitted - a.Admitted) * 60_000.0 / (b.AtMs - a.AtMs), "F0") : "n/a");
             }
             var deviation = Math.Abs(rate - options.Pace) / options.Pace;
             Check("Admission at the configured pace (±5%)", minutes >= 1 && deviation <= 0.05,

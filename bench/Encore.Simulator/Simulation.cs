@@ -190,12 +190,13 @@ sealed partial class Simulation
                 minStandingSeen = Math.Min(minStandingSeen, Remaining(availability));
                 await Task.Delay(1000 - (int)Math.Min(900, NowMs - at), ct);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // A read that failed or timed out under load: the next second's read goes on.
                 await Task.Delay(200, CancellationToken.None);
             }
         }

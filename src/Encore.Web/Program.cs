@@ -63,6 +63,7 @@ app.MapLedger();
 app.MapPayments();
 app.MapTax();
 app.MapOrders();
+app.MapOrderInvoices();
 app.MapTickets();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();

@@ -31,6 +31,13 @@ public static partial class PageRoutes
         ["/events/{EventId:guid}/queue"] = "/events/00000000-0000-0000-0000-000000000001/queue",
         // The simulated issuer's challenge for an intent it does not know; a live challenge is walked by ThreeDSecureChallengeTests.
         ["/simulated-gateway/3ds/{IntentId}"] = "/simulated-gateway/3ds/pi_unknown",
+        // Checkout of a hold that has ended, a return for an unknown order, an order that is not yours: the live
+        // path (hold → checkout → pay → confirmation) is walked by CheckoutJourneyTests.
+        ["/checkout/{Id:guid}"] = "/checkout/00000000-0000-0000-0000-000000000001",
+        ["/checkout/{OrderId:guid}/return"] = "/checkout/00000000-0000-0000-0000-000000000001/return",
+        ["/orders/{OrderId:guid}"] = "/orders/00000000-0000-0000-0000-000000000001",
+        // A ticket that is not yours (the not-found page); a live ticket is walked by TicketJourneyTests.
+        ["/account/tickets/{TicketId:guid}"] = "/account/tickets/00000000-0000-0000-0000-000000000001",
     };
 
     public static IReadOnlyList<PageRoute> All() =>

@@ -56,9 +56,12 @@ internal sealed class RedisLiveBroadcast(IConnectionMultiplexer redis) : ILiveBr
         {
             if (!channels.TryGetValue(channel, out var subscribers))
             {
-                subscribers = new ChannelSubscribers();
-                channels[channel] = subscribers;
-                redis.GetSubscriber().Subscribe(RedisChannel.Literal(Prefix + channel)).OnMessage(m => subscribers.Deliver(m.Message.ToString()));
+                var created = new ChannelSubscribers();
+                // Remembered only once Redis has the subscription: a SUBSCRIBE that fails (a timeout under a
+                // burst of connections) must fail this caller and be tried again by the next, not leave
+                // the channel registered and deaf on this instance for good.
+                redis.GetSubscriber().Subscribe(RedisChannel.Literal(Prefix + channel)).OnMessage(m => created.Deliver(m.Message.ToString()));
+                channels[channel] = subscribers = created;
             }
             return subscribers.Add(onMessage);
         }

@@ -86,6 +86,7 @@ internal class TicketsDbContext(DbContextOptions options) : DbContext(options)
             e.Property(c => c.Gate).HasMaxLength(100);
             e.Property(c => c.Outcome).HasMaxLength(40);
             e.Property(c => c.FirstGate).HasMaxLength(100);
+            e.Property(c => c.Detail).HasMaxLength(300);
             e.HasIndex(c => c.TicketId);
         });
 

@@ -43,6 +43,24 @@ public sealed class LiveBroadcastTests
     }
 
     [Fact]
+    public async Task A_failed_redis_subscription_is_not_remembered_as_a_live_channel()
+    {
+        // Nothing listens on this port: every SUBSCRIBE fails, as one that times out under a burst does.
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        await using var unreachable = await ConnectionMultiplexer.ConnectAsync(
+            $"127.0.0.1:{port},abortConnect=false,connectTimeout=200,syncTimeout=300,connectRetry=0");
+        var live = new RedisLiveBroadcast(unreachable);
+
+        Assert.ThrowsAny<Exception>(() => live.Subscribe("queue:1", _ => { }));
+        // Before the fix the first failure left the channel registered without a Redis subscription:
+        // the next subscriber "succeeded" and never heard a message.
+        Assert.ThrowsAny<Exception>(() => live.Subscribe("queue:1", _ => { }));
+    }
+
+    [Fact]
     public async Task Redis_reaches_subscribers_on_another_instance()
     {
         // Two multiplexers stand for two app instances sharing one Redis.

@@ -95,6 +95,23 @@ internal sealed class OrderPricing(OrdersDbContext db, ITaxCalculator tax, Order
             quote.TotalGross, quote.Lines[0].TaxName, delivery.RatePpm);
     }
 
+    /// <summary>
+    /// What one ticket at <paramref name="faceValue"/> costs all in (fees, tax and the per-order delivery
+    /// fee): the event pages' "from … incl. fees". Null when tax cannot be computed for the place.
+    /// </summary>
+    public async Task<long?> AllInFromAsync(Guid eventId, Guid sellerId, string currency, long faceValue, TaxAddress eventLocation, DateOnly date, CancellationToken ct)
+    {
+        try
+        {
+            var price = await PriceAsync(new PricingRequest(sellerId, currency, eventLocation, await FeesForAsync(eventId, ct), [new PricingItem("from", faceValue)], date), ct);
+            return price.Total;
+        }
+        catch (Exception e) when (e is TaxRequestException or TaxUnavailableException)
+        {
+            return null;
+        }
+    }
+
     static long Listed(TaxLine line, bool inclusive) => inclusive ? line.Gross : line.Net;
 
     static string Percent(int ppm) => (ppm / 10_000m).ToString("0.###", CultureInfo.InvariantCulture) + "%";

@@ -141,6 +141,8 @@ internal sealed class OfflineCheckIn
     public DateTimeOffset ScannedAt { get; set; }
     public DateTimeOffset SyncedAt { get; set; }
     public string Outcome { get; set; } = "";
+    /// <summary>Why an invalid code was refused, as the gate would have been told.</summary>
+    public string? Detail { get; set; }
     public DateTimeOffset? FirstCheckedInAt { get; set; }
     public string? FirstGate { get; set; }
 }

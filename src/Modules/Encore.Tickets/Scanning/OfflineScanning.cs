@@ -83,7 +83,7 @@ internal static class OfflineScanning
     static async Task<Results<Ok<OfflineBundle>, ProblemHttpResult>> Bundle(
         Guid eventId, HttpContext http, TicketsDbContext db, TicketKeyRing keys, TicketsOptions options, TimeProvider clock, CancellationToken ct)
     {
-        var (scanner, problem) = await ScannerIdentity.ResolveAsync(http.User, eventId, db, ct);
+        var (scanner, problem) = await ScannerIdentity.ResolveAsync(http, eventId, db, ct);
         if (scanner is null) return problem!;
         var ev = await keys.ForEventAsync(eventId, ct);
         if (ev is null) return TypedResults.Problem(title: "No tickets", detail: "No ticket of this event has been issued.", statusCode: StatusCodes.Status404NotFound);
@@ -121,7 +121,7 @@ internal static class OfflineScanning
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var (scanner, problem) = await ScannerIdentity.ResolveAsync(http.User, eventId, db, ct);
+        var (scanner, problem) = await ScannerIdentity.ResolveAsync(http, eventId, db, ct);
         if (scanner is null) return problem!;
 
         var results = new List<SyncResult>();
@@ -148,6 +148,7 @@ internal static class OfflineScanning
         if (ok is null)
         {
             record.Outcome = nameof(SyncOutcome.Invalid);
+            record.Detail = refusal!.Message.Length > 300 ? refusal.Message[..300] : refusal.Message;
         }
         else
         {
@@ -182,10 +183,10 @@ internal static class OfflineScanning
             earlier = await db.OfflineCheckIns.AsNoTracking().SingleAsync(x => x.Scanner == scanner.Key && x.ClientScanId == clientScanId, ct);
             return Result(earlier);
         }
-        return Result(record, refusal?.Message);
+        return Result(record);
     }
 
-    static SyncResult Result(OfflineCheckIn r, string? detail = null)
+    static SyncResult Result(OfflineCheckIn r)
     {
         var outcome = Enum.Parse<SyncOutcome>(r.Outcome);
         var message = outcome switch
@@ -195,7 +196,7 @@ internal static class OfflineScanning
             SyncOutcome.AlreadyAdmittedOnline => $"Conflict: already admitted online at {r.FirstGate} at {r.FirstCheckedInAt:u}.",
             SyncOutcome.Voided => "Conflict: the ticket had been refunded or cancelled.",
             SyncOutcome.Superseded => "Conflict: the code belonged to an earlier holder of the ticket.",
-            _ => detail ?? "The code should not have been admitted.",
+            _ => r.Detail ?? "The code should not have been admitted.",
         };
         return new SyncResult(r.ClientScanId, outcome, outcome != SyncOutcome.Recorded, r.TicketId, message, r.FirstCheckedInAt, r.FirstGate);
     }

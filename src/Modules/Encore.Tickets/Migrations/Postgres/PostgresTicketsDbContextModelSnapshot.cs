@@ -128,6 +128,10 @@ namespace Encore.Tickets.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Detail")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<Guid>("EventId")
                         .HasColumnType("uuid");
 

@@ -57,6 +57,7 @@ namespace Encore.Tickets.Migrations.Postgres
                     ScannedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     SyncedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Outcome = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Detail = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
                     FirstCheckedInAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     FirstGate = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
                 },

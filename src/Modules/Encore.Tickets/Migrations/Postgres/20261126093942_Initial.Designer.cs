@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Encore.Tickets.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTicketsDbContext))]
-    [Migration("20261126090326_Initial")]
+    [Migration("20261126093942_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -130,6 +130,10 @@ namespace Encore.Tickets.Migrations.Postgres
                     b.Property<string>("ClientScanId")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<Guid>("EventId")
                         .HasColumnType("uuid");

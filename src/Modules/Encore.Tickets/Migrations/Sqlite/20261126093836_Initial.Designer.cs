@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Encore.Tickets.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteTicketsDbContext))]
-    [Migration("20261126090311_Initial")]
+    [Migration("20261126093836_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -123,6 +123,10 @@ namespace Encore.Tickets.Migrations.Sqlite
 
                     b.Property<string>("ClientScanId")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("EventId")

@@ -51,6 +51,7 @@ namespace Encore.Tickets.Migrations.Sqlite
                     ScannedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     SyncedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Outcome = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
                     FirstCheckedInAt = table.Column<long>(type: "INTEGER", nullable: true),
                     FirstGate = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
                 },
