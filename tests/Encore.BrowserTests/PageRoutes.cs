@@ -36,6 +36,8 @@ public static partial class PageRoutes
         ["/checkout/{Id:guid}"] = "/checkout/00000000-0000-0000-0000-000000000001",
         ["/checkout/{OrderId:guid}/return"] = "/checkout/00000000-0000-0000-0000-000000000001/return",
         ["/orders/{OrderId:guid}"] = "/orders/00000000-0000-0000-0000-000000000001",
+        // A ticket that is not yours (the not-found page); a live ticket is walked by TicketJourneyTests.
+        ["/account/tickets/{TicketId:guid}"] = "/account/tickets/00000000-0000-0000-0000-000000000001",
     };
 
     public static IReadOnlyList<PageRoute> All() =>

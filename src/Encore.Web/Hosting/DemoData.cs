@@ -21,7 +21,9 @@ internal static class DemoData
         await using var scope = app.Services.CreateAsyncScope();
         var accounts = await scope.ServiceProvider.GetRequiredService<IdentityDemoData>().EnsureDemoAccountsAsync(password, authenticatorKey);
         var organizer = accounts.Single(a => a.Role == Encore.Contracts.Identity.Roles.Organizer);
-        await scope.ServiceProvider.GetRequiredService<CatalogDemoData>().EnsureAsync(organizer.Id);
+        // The demo scanner works the demo organizer's gates (Tickets lets scanner accounts scan their organizers' events).
+        var scanner = accounts.Single(a => a.Role == Encore.Contracts.Identity.Roles.Scanner);
+        await scope.ServiceProvider.GetRequiredService<CatalogDemoData>().EnsureAsync(organizer.Id, scanner.Id);
         // The scanner's secret is never in the repository: configured, or a fresh one printed below.
         var scannerSecret = app.Configuration["Encore:Demo:ScannerClientSecret"];
         var generatedSecret = string.IsNullOrEmpty(scannerSecret);

@@ -21,7 +21,9 @@ internal sealed class CatalogDemoData(CatalogDbContext db, TimeProvider clock)
     public const string PresaleCode = "CRESCENT";
     const string Zone = "Europe/London";
 
-    public async Task EnsureAsync(Guid organizerUserId)
+    /// <param name="organizerUserId">The demo organizer's account.</param>
+    /// <param name="gateStaff">Accounts with the scanner role that work this organizer's gates (members without the organizer role manage nothing).</param>
+    public async Task EnsureAsync(Guid organizerUserId, params Guid[] gateStaff)
     {
         var now = clock.GetUtcNow();
         var organizer = await db.Organizers.SingleOrDefaultAsync(o => o.Slug == OrganizerSlug);
@@ -32,6 +34,9 @@ internal sealed class CatalogDemoData(CatalogDbContext db, TimeProvider clock)
         }
         if (!await db.OrganizerMembers.AnyAsync(m => m.OrganizerId == organizer.Id && m.UserId == organizerUserId))
             db.OrganizerMembers.Add(new OrganizerMember { OrganizerId = organizer.Id, UserId = organizerUserId, AddedAt = now });
+        foreach (var staff in gateStaff)
+            if (!await db.OrganizerMembers.AnyAsync(m => m.OrganizerId == organizer.Id && m.UserId == staff))
+                db.OrganizerMembers.Add(new OrganizerMember { OrganizerId = organizer.Id, UserId = staff, AddedAt = now });
         await db.SaveChangesAsync();
 
         var theatre = await EnsureVenueAsync(organizer.Id, DemoVenues.Theatre());

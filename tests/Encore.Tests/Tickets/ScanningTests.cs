@@ -65,7 +65,10 @@ public sealed class ScanningTests
         bytes[10] ^= 0x40;
         Assert.Equal("NotGenuine", (await scanner.ScanAsync(sale.EventId, System.Buffers.Text.Base64Url.EncodeToString(bytes), "North 1")).Outcome());
         Assert.Equal("Unreadable", (await scanner.ScanAsync(sale.EventId, "https://example.com/not-a-ticket", "North 1")).Outcome());
-        Assert.Equal("WrongEvent", (await scanner.ScanAsync(Guid.NewGuid(), await holder.CodeAsync(ids[TicketsHarness.Seat("A2")]), "North 1")).Outcome());
+        // At another event of the same organizer the code is someone else's; an event they do not work is not there at all.
+        var elsewhere = await app.SaleAsync(await app.SignedInAsync("organizer@encore.test"));
+        Assert.Equal("WrongEvent", (await scanner.ScanAsync(elsewhere.EventId, await holder.CodeAsync(ids[TicketsHarness.Seat("A2")]), "North 1")).Outcome());
+        Assert.Equal(HttpStatusCode.NotFound, (await scanner.PostAsJsonAsync($"/api/scanner/events/{Guid.NewGuid()}/scans", new { code, gate = "North 1" })).StatusCode);
 
         // Bad requests are problems, not verdicts.
         var empty = await scanner.PostAsJsonAsync($"/api/scanner/events/{sale.EventId}/scans", new { code = "", gate = "North 1" });

@@ -83,7 +83,7 @@ internal static class OfflineScanning
     static async Task<Results<Ok<OfflineBundle>, ProblemHttpResult>> Bundle(
         Guid eventId, HttpContext http, TicketsDbContext db, TicketKeyRing keys, TicketsOptions options, TimeProvider clock, CancellationToken ct)
     {
-        var (scanner, problem) = await ScannerIdentity.ResolveAsync(http.User, eventId, db, ct);
+        var (scanner, problem) = await ScannerIdentity.ResolveAsync(http, eventId, db, ct);
         if (scanner is null) return problem!;
         var ev = await keys.ForEventAsync(eventId, ct);
         if (ev is null) return TypedResults.Problem(title: "No tickets", detail: "No ticket of this event has been issued.", statusCode: StatusCodes.Status404NotFound);
@@ -121,7 +121,7 @@ internal static class OfflineScanning
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var (scanner, problem) = await ScannerIdentity.ResolveAsync(http.User, eventId, db, ct);
+        var (scanner, problem) = await ScannerIdentity.ResolveAsync(http, eventId, db, ct);
         if (scanner is null) return problem!;
 
         var results = new List<SyncResult>();

@@ -31,7 +31,7 @@ internal static class ScanTicket
         if (request.Gate is { Length: > GateMax }) errors["gate"] = [$"A gate name is at most {GateMax} characters."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var (scanner, problem) = await ScannerIdentity.ResolveAsync(http.User, eventId, db, ct);
+        var (scanner, problem) = await ScannerIdentity.ResolveAsync(http, eventId, db, ct);
         if (scanner is null) return problem!;
         var gate = string.IsNullOrWhiteSpace(request.Gate) ? scanner.DefaultGate : request.Gate.Trim();
         return TypedResults.Ok(await gatekeeper.ScanAsync(db, request.Code, eventId, request.PerformanceId, gate, clock.GetUtcNow(), ct));

@@ -1,9 +1,11 @@
 using System.Security.Claims;
+using Encore.Contracts.Catalog;
 using Encore.Contracts.Identity;
 using Encore.Tickets.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Tickets.Scanning;
 
@@ -19,12 +21,22 @@ internal static class ScannerIdentity
     /// it may still scan and for which event: a revoked device is refused at once, though its
     /// (stateless) access token has not expired.
     /// </summary>
-    public static async Task<(Scanner? Scanner, ProblemHttpResult? Problem)> ResolveAsync(ClaimsPrincipal user, Guid eventId, TicketsDbContext db, CancellationToken ct)
+    /// <remarks>
+    /// A person with the scanner role scans the events of the organizers whose staff they are
+    /// (organizer members); any other event answers as if it did not exist.
+    /// </remarks>
+    public static async Task<(Scanner? Scanner, ProblemHttpResult? Problem)> ResolveAsync(HttpContext http, Guid eventId, TicketsDbContext db, CancellationToken ct)
     {
+        var user = http.User;
         if (Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
-            return user.IsInRole(Roles.Scanner)
-                ? (new Scanner($"user:{userId:N}", null, "Staff"), null)
-                : (null, TypedResults.Problem(title: "Not a scanner", statusCode: StatusCodes.Status403Forbidden));
+        {
+            if (!user.IsInRole(Roles.Scanner)) return (null, TypedResults.Problem(title: "Not a scanner", statusCode: StatusCodes.Status403Forbidden));
+            var catalog = http.RequestServices.GetRequiredService<ICatalogSchedule>();
+            var members = http.RequestServices.GetRequiredService<ICatalogInventorySource>();
+            if (await catalog.GetEventOrganizerAsync(eventId, ct) is not { } organizerId || !await members.IsOrganizerMemberAsync(organizerId, userId, ct))
+                return (null, TypedResults.Problem(title: "Not found", detail: "No such event among those you scan.", statusCode: StatusCodes.Status404NotFound));
+            return (new Scanner($"user:{userId:N}", null, "Staff"), null);
+        }
 
         var clientId = user.FindFirstValue("sub");
         if (clientId is null || !clientId.StartsWith(DeviceClientPrefix, StringComparison.Ordinal))
