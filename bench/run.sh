@@ -65,7 +65,10 @@ GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
 for who in Account Device Address; do for kv in "${BIG[@]}"; do GATE_ENV+=("Encore__RateLimits__Policies__holds__${who}__${kv}"); done; done
 SIM_GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
 for policy in holds queue-join queue-status; do for kv in "${BIG[@]}"; do SIM_GATE_ENV+=("Encore__RateLimits__Policies__${policy}__Address__${kv}"); done; done
-SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT" Encore__Demo__Seed=off)
+# The scaled topology needs the simulated gateway's webhook secret configured (docs/payments.md): one per run, shared by the instances.
+WEBHOOK_SECRET="whsec_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT" Encore__Demo__Seed=off
+  "Encore__Payments__Simulated__WebhookSecret=$WEBHOOK_SECRET")
 (cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" dotnet Encore.Web.dll seed-demo >"$OUT/seed-demo.log" 2>&1)
 
 # start_scaled [ENV=VALUE ...]: three instances behind HAProxy, with the gates of $GATES.
