@@ -79,7 +79,7 @@ sealed partial class Simulation
     /// </summary>
     public static async Task<Simulation> SetUpAsync(HttpClient http, SimOptions options, SimBuyer[] buyers)
     {
-        var (ev, organizer) = await EventSetup.CreateWithTokenAsync(options.Url, options.Seats, options.Standing, options.BuyerLimit);
+        var (ev, organizer) = await EventSetup.CreateWithTokenAsync(options.Url, options.Seats, options.Standing, options.BuyerLimit, doorsOpenNow: options.Checkout);
         var opens = DateTimeOffset.UtcNow.AddSeconds(8);
         var starts = opens.AddSeconds(options.PreQueueSeconds);
         await Api.SendAsync(http, HttpMethod.Put, $"/api/organizer/events/{ev.EventId}/waiting-room", organizer, new
@@ -190,12 +190,13 @@ sealed partial class Simulation
                 minStandingSeen = Math.Min(minStandingSeen, Remaining(availability));
                 await Task.Delay(1000 - (int)Math.Min(900, NowMs - at), ct);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // A read that failed or timed out under load: the next second's read goes on.
                 await Task.Delay(200, CancellationToken.None);
             }
         }
@@ -485,6 +486,7 @@ sealed partial class Simulation
                         hold.ReleaseSent = Stopwatch.GetTimestamp();
                         await SendAsync(HttpMethod.Delete, $"/api/holds/{hold.Id}", buyer, null);
                     }
+                    else if (options.Checkout) await CheckoutAsync(buyer, hold);
                     return;
                 }
                 await Task.Delay(Think(), ct);

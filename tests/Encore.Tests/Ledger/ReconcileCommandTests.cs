@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Encore.Tests.Catalog;
 using Encore.Tests.Infrastructure;
+using Encore.Tests.Inventory;
+using Encore.Tests.Orders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Tests.Ledger;
@@ -10,15 +13,16 @@ public sealed class ReconcileCommandTests
     [Fact]
     public async Task Reconcile_exits_zero_when_the_journal_agrees_and_one_on_any_difference()
     {
-        await using var app = EncoreAppFactory.Sqlite();
-        // The payments check (payments.gateway) runs too: each capture in the journal went through the gateway.
-        foreach (var currency in new[] { "EUR", "GBP" })
-        {
-            var request = Payments.PaymentsHarness.Request(amount: LedgerHarness.Payment().Amounts.Total, currency: currency);
-            await Payments.PaymentsHarness.WithPaymentsAsync(app, p => p.AuthorizeAsync(request, CancellationToken.None));
-            var captured = await Payments.PaymentsHarness.WithPaymentsAsync(app, p => p.CaptureAsync(request.PaymentId, CancellationToken.None));
-            await app.PublishAsync(LedgerHarness.Payment(request.PaymentId, currency, captured.GatewayFee));
-        }
+        // A real purchase, so that every module's check has something to agree on: the order paid through Orders,
+        // the capture at the (simulated) gateway through Payments, and the journal's postings.
+        await using var app = EncoreAppFactory.Sqlite(seedDemo: true);
+        var organizer = await app.SignedInAsync("organizer@encore.test");
+        var sale = await organizer.PublishOnSaleAsync(InventoryClient.Hall(floorCapacity: 10));
+        var buyer = await app.NewBuyerAsync();
+        var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, "A1")).HoldIdAsync());
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await buyer.PayAsync(order.Id(), OrdersClient.Visa)).StatusCode);
+        await app.WaitForOutboxAsync();
+        Assert.Equal(1, await app.TransactionCountAsync());
 
         var clean = await RunReconcileAsync(app.ConnectionString);
         Assert.True(clean.ExitCode == 0, clean.Output);

@@ -196,22 +196,22 @@ public sealed class FraudTests
         Assert.Equal(["account.new", "device.risk"], reasons);
         Assert.Equal(65, listed[0]!["score"]!.GetValue<int>());
 
-        var approved = await admin.PostAsync($"/api/admin/payments/payments/{first.PaymentId}/approve", null);
+        var approved = await admin.PostAsync($"/api/admin/payments/{first.PaymentId}/approve", null);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         Assert.Equal("Authorized", (await approved.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>());
         // Approving again answers the same; rejecting it now is a conflict.
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/admin/payments/payments/{first.PaymentId}/approve", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/admin/payments/payments/{first.PaymentId}/reject", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/admin/payments/{first.PaymentId}/approve", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/admin/payments/{first.PaymentId}/reject", null)).StatusCode);
         Assert.Single(await app.OutboxPayloadsAsync<PaymentAuthorized>());
 
-        var rejected = await admin.PostAsync($"/api/admin/payments/payments/{second.PaymentId}/reject", null);
+        var rejected = await admin.PostAsync($"/api/admin/payments/{second.PaymentId}/reject", null);
         Assert.Equal("Failed", (await rejected.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>());
         Assert.Contains("review_rejected", Assert.Single(await app.OutboxPayloadsAsync<PaymentFailed>()));
         Assert.Equal(1, await app.WithDbAsync(db => db.SimulatedIntents.CountAsync()));
 
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/admin/payments/payments/{Guid.NewGuid()}/approve", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/admin/payments/{Guid.NewGuid()}/approve", null)).StatusCode);
         var buyer = await app.SignedInAsync("buyer@encore.test");
-        Assert.Equal(HttpStatusCode.Forbidden, (await buyer.PostAsync($"/api/admin/payments/payments/{second.PaymentId}/approve", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await buyer.PostAsync($"/api/admin/payments/{second.PaymentId}/approve", null)).StatusCode);
         Assert.Empty((await admin.GetFromJsonAsync<JsonObject>("/api/admin/payments/fraud-decisions?awaiting=true"))!["decisions"]!.AsArray());
     }
 

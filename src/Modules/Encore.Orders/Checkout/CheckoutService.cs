@@ -352,11 +352,25 @@ internal sealed partial class CheckoutService(
             await SaveOrConflictAsync(ct);
             return;
         }
-        var now = clock.GetUtcNow();
-        order.MarkCaptured(now);
-        if (order.CanMoveTo(OrderStatus.Fulfilled) && order.Status == OrderStatus.Paid)
-            db.Transitions.Add(order.MoveTo(OrderStatus.Fulfilled, "system:capture", $"Payment {paymentId} captured", now));
-        await SaveOrConflictAsync(ct);
+        for (var pass = 0; pass < 5; pass++)
+        {
+            var now = clock.GetUtcNow();
+            order.MarkCaptured(now);
+            if (order.Status == OrderStatus.Paid)
+                db.Transitions.Add(order.MoveTo(OrderStatus.Fulfilled, "system:capture", $"Payment {paymentId} captured", now));
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Something else changed the order meanwhile (a refund, say): record the capture on its current state.
+                db.ChangeTracker.Clear();
+                if (await FindAsync(order.Id, ct) is not { CapturedAt: null } fresh) return;
+                order = fresh;
+            }
+        }
     }
 
     /// <summary>Ends an unpaid order (its hold ran out, or the buyer cancelled), voiding any authorization.</summary>

@@ -163,7 +163,6 @@ internal sealed class Order
     public void MarkPaid(DateTimeOffset now) { PaidAt = now; NextActionUrl = null; FailureMessage = null; }
     public void MarkCaptured(DateTimeOffset now) { CapturedAt = now; Version = Guid.NewGuid(); }
     public void CaptureFailed() { CaptureAttempts++; Version = Guid.NewGuid(); }
-    public void Invoiced(Guid invoiceId, string number) { InvoiceId = invoiceId; InvoiceNumber = number; Version = Guid.NewGuid(); }
     public void AddRefunded(long amount) { RefundedAmount += amount; Version = Guid.NewGuid(); }
 }
 

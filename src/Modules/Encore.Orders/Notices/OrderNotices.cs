@@ -43,8 +43,9 @@ internal sealed class OrderNotices(OrdersDbContext db, IInvoiceIssuer invoices, 
             lines.Add(new InvoiceLine("Delivery", 1, Net(order.DeliveryFee, order.DeliveryFeeTax), order.DeliveryRatePpm, order.DeliveryFeeTax, order.TaxName));
         var issued = await invoices.IssueAsync(new InvoiceRequest(order.OrganizerId, "order:" + order.Id.ToString("D"), seller, buyer, order.Currency, lines,
             DateOnly.FromDateTime(order.PerformanceStartsAt.UtcDateTime)), ct);
-        order.Invoiced(issued.Id, issued.Number);
-        await db.SaveChangesAsync(ct);
+        // Written beside the order's state, not through it: an invoice number never races a status change.
+        await db.Orders.Where(o => o.Id == order.Id && o.InvoiceId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.InvoiceId, issued.Id).SetProperty(o => o.InvoiceNumber, issued.Number), ct);
     }
 
     public async Task HandleAsync(AdmissionsRefunded e, IntegrationEventContext context, CancellationToken ct)

@@ -86,6 +86,28 @@ internal sealed class RefundService(OrdersDbContext db, IPaymentService payments
             return new RefundOutcome.Refused(502, "Refund failed", result.FailureMessage ?? "The payment provider refused the refund.");
         }
 
+        for (var pass = 0; ; pass++)
+        {
+            try
+            {
+                await RecordAsync(order, refund, chosen, eventCancelled, actor, now, ct);
+                return new RefundOutcome.Done(refund);
+            }
+            catch (DbUpdateConcurrencyException) when (pass < 5)
+            {
+                // The order changed while the gateway refunded (a capture recorded, say): apply the refund to its current state.
+                db.ChangeTracker.Clear();
+                order = await db.Orders.Include(o => o.Admissions).SingleAsync(o => o.Id == orderId, ct);
+                refund = await db.Refunds.SingleAsync(r => r.Id == refund.Id, ct);
+                if (refund.State == RefundState.Succeeded) return new RefundOutcome.Done(refund);
+                var ids = refund.Admissions;
+                chosen = order.Admissions.Where(a => ids.Contains(a.Id)).ToList();
+            }
+        }
+    }
+
+    async Task RecordAsync(Order order, Refund refund, List<OrderAdmission> chosen, bool eventCancelled, string actor, DateTimeOffset now, CancellationToken ct)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         refund.State = RefundState.Succeeded;
         refund.CompletedAt = now;
@@ -119,6 +141,5 @@ internal sealed class RefundService(OrdersDbContext db, IPaymentService payments
         db.AddToOutbox(new AdmissionsRefunded(order.Id, refund.Id, order.EventId, order.PerformanceId, chosen.Select(a => a.Id).ToList(), eventCancelled, now), clock);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return new RefundOutcome.Done(refund);
     }
 }

@@ -27,11 +27,11 @@ internal static class FraudReview
         admin.MapGet("/fraud-decisions", List)
             .WithName("PaymentsFraudDecisions")
             .WithSummary("The fraud screen's decisions, newest first, with score and reasons; awaiting=true lists only payments held for review.");
-        admin.MapPost("/payments/{paymentId:guid}/approve", Approve)
+        admin.MapPost("/{paymentId:guid}/approve", Approve)
             .WithName("PaymentsApproveReview")
             .WithSummary("Approves a payment held for review: it is authorized now and Orders learns the outcome (PaymentAuthorized or PaymentFailed). Approving again answers the payment's status.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        admin.MapPost("/payments/{paymentId:guid}/reject", Reject)
+        admin.MapPost("/{paymentId:guid}/reject", Reject)
             .WithName("PaymentsRejectReview")
             .WithSummary("Rejects a payment held for review: it fails and Orders learns it (PaymentFailed). Rejecting again answers the payment's status.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

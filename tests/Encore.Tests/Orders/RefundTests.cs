@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using Encore.BuildingBlocks.Email;
+using Encore.BuildingBlocks.Persistence;
+using Encore.Contracts.MoneyFlow;
+using Encore.Orders;
+using Encore.Orders.Model;
+using Encore.Tests.Catalog;
+using Encore.Tests.Infrastructure;
+using Encore.Tests.Inventory;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Encore.Tests.Orders;
+
+/// <summary>Refunds under the organizer's policy, partial by admission, and the cancelled-event floor.</summary>
+public sealed class RefundTests
+{
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_partial_refund_follows_the_policy_and_puts_the_seat_back_on_sale(StorageProvider provider)
+    {
+        await using var app = EncoreAppFactory.For(provider, seedDemo: true);
+        var organizer = await app.SignedInAsync("organizer@encore.test");
+        var sale = await organizer.PublishOnSaleAsync(InventoryClient.Hall(floorCapacity: 10));
+        var buyer = await app.NewBuyerAsync();
+        var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, "A6", "A7")).HoldIdAsync());
+        Assert.Equal("fulfilled", (await (await buyer.PayAsync(order.Id(), OrdersClient.Visa)).ReadJsonAsync()).Status());
+        var admissions = order["admissions"]!.AsArray();
+        var first = admissions[0]!["id"]!.GetValue<Guid>();
+
+        // No policy set: no refunds on request.
+        var refused = await buyer.PostAsJsonAsync($"/api/orders/{order.Id()}/refunds", new { admissionIds = new[] { first } });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("Refund not available", await refused.ProblemTitleAsync());
+
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PutAsJsonAsync($"/api/organizer/events/{sale.EventId}/sales-settings", new { refundPolicy = "full" })).StatusCode);
+        var refund = await buyer.PostAsJsonAsync($"/api/orders/{order.Id()}/refunds", new { admissionIds = new[] { first } });
+        Assert.Equal(HttpStatusCode.Created, refund.StatusCode);
+        var refunded = (await refund.ReadJsonAsync())["amountMinor"]!.GetValue<long>();
+        // Full policy: the admission's face value and every fee of it, tax included.
+        Assert.Equal(admissions[0]!["totalMinor"]!.GetValue<long>(), refunded);
+        var after = await buyer.OrderAsync(order.Id());
+        Assert.Equal("partially_refunded", after.Status());
+        Assert.Equal(refunded, after["refundedMinor"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.Conflict, (await buyer.PostAsJsonAsync($"/api/orders/{order.Id()}/refunds", new { admissionIds = new[] { first } })).StatusCode);
+
+        // The journal has the refund, reconciliation agrees, and the refunded seat can be bought again.
+        await app.WaitForOutboxAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var check = scope.ServiceProvider.GetServices<IReconciliationCheck>().Single(c => c.Name == "orders.paid");
+        Assert.Empty(await check.RunAsync(CancellationToken.None));
+        var refundedSeat = admissions[0]!["seatId"]!.GetValue<Guid>();
+        var other = await app.NewBuyerAsync();
+        var seatLabel = sale.Seats.Single(s => s.Value == refundedSeat).Key;
+        var keptLabel = sale.Seats.Single(s => s.Value == admissions[1]!["seatId"]!.GetValue<Guid>()).Key;
+        Assert.Equal(HttpStatusCode.Created, (await other.HoldSeatsAsync(sale, seatLabel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await other.HoldSeatsAsync(sale, keptLabel)).StatusCode);
+        var mailbox = app.Services.GetRequiredService<DevelopmentMailbox>();
+        Assert.Contains(mailbox.Newest(), m => m.Message.Subject.StartsWith("Refund of", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_cancelled_event_refunds_everything_including_fees_whatever_the_policy(StorageProvider provider)
+    {
+        await using var app = EncoreAppFactory.For(provider, seedDemo: true);
+        var organizer = await app.SignedInAsync("organizer@encore.test");
+        var sale = await organizer.PublishOnSaleAsync(InventoryClient.Hall(floorCapacity: 10));
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PutAsJsonAsync($"/api/organizer/events/{sale.EventId}/sales-settings", new
+        {
+            servicePercentBasisPoints = 1000, serviceFixedMinor = 50, facilityFixedMinor = 100, deliveryFixedMinor = 300, refundPolicy = "none",
+        })).StatusCode);
+        var buyer = await app.NewBuyerAsync();
+        var paid = await buyer.OrderFromHoldAsync(await (await buyer.HoldStandingAsync(sale, 2)).HoldIdAsync());
+        Assert.Equal("fulfilled", (await (await buyer.PayAsync(paid.Id(), OrdersClient.Visa)).ReadJsonAsync()).Status());
+        var second = await app.NewBuyerAsync();
+        var unpaid = await second.OrderFromHoldAsync(await (await second.HoldSeatsAsync(sale, "A9")).HoldIdAsync());
+
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PostAsJsonAsync($"/api/organizer/events/{sale.EventId}/cancel", new { reason = "The band is ill" })).StatusCode);
+        await app.WaitForOutboxAsync();
+
+        var after = await buyer.OrderAsync(paid.Id());
+        Assert.Equal("refunded", after.Status());
+        Assert.Equal(paid.Total(), after["refundedMinor"]!.GetValue<long>());
+        Assert.Equal("cancelled", (await second.OrderAsync(unpaid.Id())).Status());
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        var refund = await db.Refunds.SingleAsync(r => r.OrderId == paid.Id());
+        Assert.True(refund.EventCancelled);
+        Assert.Equal(RefundState.Succeeded, refund.State);
+        Assert.Equal(paid["deliveryFeeMinor"]!.GetValue<long>(), refund.DeliveryFee);
+        Assert.Equal(paid["serviceFeeMinor"]!.GetValue<long>(), refund.ServiceFee);
+        // Redelivering the cancellation refunds nothing twice.
+        await using (var redeliver = app.Services.CreateAsyncScope())
+            await redeliver.ServiceProvider.GetServices<Encore.Contracts.IIntegrationEventHandler<Encore.Contracts.Catalog.EventCancelled>>()
+                .Single(h => h.GetType().Namespace == "Encore.Orders.Refunds")
+                .HandleAsync(new Encore.Contracts.Catalog.EventCancelled(sale.EventId, Guid.Empty, "again"), new Encore.Contracts.IntegrationEventContext(Guid.NewGuid(), DateTimeOffset.UtcNow), CancellationToken.None);
+        Assert.Equal(1, await db.Refunds.CountAsync(r => r.OrderId == paid.Id()));
+        var check = scope.ServiceProvider.GetServices<IReconciliationCheck>().Single(c => c.Name == "orders.paid");
+        Assert.Empty(await check.RunAsync(CancellationToken.None));
+        var mailbox = app.Services.GetRequiredService<DevelopmentMailbox>();
+        Assert.Contains(mailbox.Newest(), m => m.Message.Subject.Contains("is cancelled", StringComparison.Ordinal));
+    }
+}
