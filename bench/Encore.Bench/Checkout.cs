@@ -77,13 +77,18 @@ public static class CheckoutBench
     {
         var organizer = await Api.LoginAsync(http, EventSetup.Organizer, EventSetup.DemoPassword, EventSetup.DemoAuthenticatorKey);
         var device = await Api.SendAsync(http, HttpMethod.Post, $"/api/organizer/events/{eventId}/scanner-devices", organizer, new { name });
-        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        // OpenIddict serves tokens only over HTTPS outside Development; here TLS would end at the load
+        // balancer, which says so in X-Forwarded-Proto (believed from loopback, docs/oidc.md).
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, "/connect/token");
+        tokenRequest.Headers.Add("X-Forwarded-Proto", "https");
+        tokenRequest.Content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = device["clientId"]!.GetValue<string>(),
             ["client_secret"] = device["clientSecret"]!.GetValue<string>(),
             ["scope"] = "encore_api",
-        }));
+        });
+        using var response = await http.SendAsync(tokenRequest);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"scanner token: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!["access_token"]!.GetValue<string>();
@@ -186,6 +191,7 @@ public sealed class ScanWorkload(Guid eventId, IReadOnlyList<string> codes, stri
             Content = new StringContent(JsonSerializer.Serialize(new { code, gate = "Bench gate" }, Api.Json), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("X-Forwarded-Proto", "https"); // the device's token is checked only over HTTPS (see ScannerTokenAsync)
         try
         {
             using var response = await http.SendAsync(request, ct);

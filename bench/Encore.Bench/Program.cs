@@ -182,6 +182,7 @@ static async Task<int> CheckoutAsync(Options options)
 
     using var bundleRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/scanner/events/{ev.EventId}/offline");
     bundleRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    bundleRequest.Headers.Add("X-Forwarded-Proto", "https");
     using var bundleResponse = await http.SendAsync(bundleRequest);
     var bundle = JsonNode.Parse(await bundleResponse.Content.ReadAsStringAsync())!;
     var seconds = options.Int("verify-seconds", 10);

@@ -196,13 +196,18 @@ sealed partial class Simulation
     async Task<string> DeviceTokenAsync(string name)
     {
         var device = await Api.SendAsync(http, HttpMethod.Post, $"/api/organizer/events/{ev.EventId}/scanner-devices", organizerToken, new { name });
-        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        // OpenIddict serves tokens only over HTTPS outside Development; here TLS would end at the load
+        // balancer, which says so in X-Forwarded-Proto (believed from loopback, docs/oidc.md).
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, "/connect/token");
+        tokenRequest.Headers.Add("X-Forwarded-Proto", "https");
+        tokenRequest.Content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = device["clientId"]!.GetValue<string>(),
             ["client_secret"] = device["clientSecret"]!.GetValue<string>(),
             ["scope"] = "encore_api",
-        }));
+        });
+        using var response = await http.SendAsync(tokenRequest);
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"The scanner device's token: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!["access_token"]!.GetValue<string>();
@@ -212,6 +217,7 @@ sealed partial class Simulation
     {
         using var request = new HttpRequestMessage(method, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("X-Forwarded-Proto", "https"); // the device's token is checked only over HTTPS (see ScannerTokenAsync)
         if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body, Api.Json), Encoding.UTF8, "application/json");
         try
         {

@@ -104,8 +104,9 @@ internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvo
             if (l.Net is < 0 or > 1_000_000_000_000) throw new InvoiceRequestException("net is zero or positive minor units.");
             if (l.RatePpm is < 0 or > 1_000_000) throw new InvoiceRequestException("ratePpm is between 0 and 1000000.");
             if (string.IsNullOrWhiteSpace(l.TaxName) || l.TaxName.Length > 40) throw new InvoiceRequestException("taxName is required (at most 40 characters).");
-            // Tax from a tax-inclusive price can differ from net × rate by one minor unit of rounding; more is a mistake.
-            if (l.Tax < 0 || Math.Abs(l.Tax - TaxMath.FromNet(l.Net, l.RatePpm).Tax) > 1)
+            // Tax from a tax-inclusive price can differ from net × rate by one minor unit of rounding per
+            // unit: a line of n tickets each priced with tax carries n unit roundings. More is a mistake.
+            if (l.Tax < 0 || Math.Abs(l.Tax - TaxMath.FromNet(l.Net, l.RatePpm).Tax) > Math.Max(1, l.Quantity))
                 throw new InvoiceRequestException($"Line '{l.Description}': tax {l.Tax} does not match net {l.Net} at {l.RatePpm} ppm.");
         }
         if (r.SupplyDate is { Year: < 2000 or > 2200 }) throw new InvoiceRequestException("supplyDate is out of range.");
