@@ -71,9 +71,10 @@ for policy in holds queue-join queue-status; do for kv in "${BIG[@]}"; do SIM_GA
 PAY_ENV=()
 for rule in IpVelocityLimit CardVelocityLimit CardAccountsLimit; do PAY_ENV+=("Encore__Payments__Fraud__${rule}=100000000"); done
 SIM_GATE_ENV+=("${PAY_ENV[@]}")
-# On PostgreSQL the simulated gateway's webhook secret must be given (docs/payments.md): one per run.
+# The scaled topology needs the simulated gateway's webhook secret configured (docs/payments.md): one per run, shared by the instances.
+WEBHOOK_SECRET="whsec_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT" Encore__Demo__Seed=off
-  "Encore__Payments__Simulated__WebhookSecret=whsec_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')")
+  "Encore__Payments__Simulated__WebhookSecret=$WEBHOOK_SECRET")
 (cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" dotnet Encore.Web.dll seed-demo >"$OUT/seed-demo.log" 2>&1)
 
 # start_scaled [ENV=VALUE ...]: three instances behind HAProxy, with the gates of $GATES.

@@ -23,7 +23,6 @@ public static class PaymentsModule
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
     {
         var options = PaymentsOptions.From(configuration);
-        WebhookSecrets.Validate(options, StorageOptions.From(configuration));
         services.AddSingleton(options);
         services.AddModuleDbContext<PaymentsDbContext, SqlitePaymentsDbContext, PostgresPaymentsDbContext>(configuration, PaymentsDbContext.Schema);
 

@@ -238,6 +238,20 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task The_embedded_topology_generates_one_secret_and_the_scaled_one_must_configure_it()
+    {
+        await using var app = EncoreAppFactory.Sqlite();
+        await using var restarted = app.AnotherInstance();
+        Assert.StartsWith("whsec_", app.Secret());
+        Assert.Equal(app.Secret(), restarted.Secret());
+        Assert.Equal(1, await app.WithDbAsync(db => db.Secrets.CountAsync()));
+
+        await using var scaled = EncoreAppFactory.Postgres().With("Encore:Payments:Simulated:WebhookSecret", "");
+        var error = Assert.Throws<InvalidOperationException>(() => scaled.Services);
+        Assert.Contains("Encore:Payments:Simulated:WebhookSecret", error.Message);
+    }
+
+    [Fact]
     public async Task Tokenization_knows_only_test_card_numbers()
     {
         await using var app = EncoreAppFactory.Sqlite();

@@ -47,9 +47,17 @@ internal sealed class WebhookSecrets(PaymentsOptions options, IServiceScopeFacto
     }
 }
 
-/// <summary>Loads (or generates) the webhook secret before the app serves, so no request writes it.</summary>
-internal sealed class WebhookSecretsWarmup(WebhookSecrets secrets) : IHostedService
+/// <summary>
+/// Loads (or generates) the webhook secret before the app serves, so no request writes it. Checked here rather than at
+/// registration so that the one-shot commands (seed-demo, reconcile), which take no webhooks, run without it.
+/// </summary>
+internal sealed class WebhookSecretsWarmup(WebhookSecrets secrets, PaymentsOptions options, StorageOptions storage) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => secrets.EnsureAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        WebhookSecrets.Validate(options, storage);
+        return secrets.EnsureAsync(cancellationToken);
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
