@@ -2,7 +2,7 @@
 # The whole benchmark in one run (bench/README.md): raw limits, holds on the scaled topology
 # (3 instances + HAProxy, PostgreSQL + Redis), the advisory-lock hold store, load shedding at
 # 2× capacity, and the embedded default. Results go to bench/results/<UTC timestamp>/.
-#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate queue")
+#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate checkout queue")
 #   SIM_BUYERS    simulated buyers (default 5000; accounts and sessions minted by `bench-buyers`)
 #   BENCH_BUYERS  accounts to seed and sign in (default 2000)
 #   BENCH_DURATION, BENCH_WARMUP  seconds per measured run (default 20, 5)
@@ -11,7 +11,7 @@
 #   QUEUE_BUYERS, PUSH_CONNECTIONS  the waiting-room step ("queue", not in the default steps): accounts queued (100000), live lines (10000)
 source "$(dirname "$0")/lib.sh"
 
-STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate queue}
+STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate checkout queue}
 SIM_BUYERS=${SIM_BUYERS:-5000}
 BUYERS=${BENCH_BUYERS:-2000}
 DURATION=${BENCH_DURATION:-20}
@@ -65,10 +65,15 @@ GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
 for who in Account Device Address; do for kv in "${BIG[@]}"; do GATE_ENV+=("Encore__RateLimits__Policies__holds__${who}__${kv}"); done; done
 SIM_GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-1000}")
 for policy in holds queue-join queue-status; do for kv in "${BIG[@]}"; do SIM_GATE_ENV+=("Encore__RateLimits__Policies__${policy}__Address__${kv}"); done; done
-# The scaled topology needs the simulated gateway's webhook secret configured (docs/payments.md): one per run, shared by the instances.
-WEBHOOK_SECRET="whsec_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+# The fraud screen's counters that one load generator trips by being one machine: every buyer comes
+# from 127.0.0.1 and pays with Stripe's shared test cards (one fingerprint for thousands of accounts).
+# The per-account and per-device rules stay at their defaults.
+PAY_ENV=()
+for rule in IpVelocityLimit CardVelocityLimit CardAccountsLimit; do PAY_ENV+=("Encore__Payments__Fraud__${rule}=100000000"); done
+SIM_GATE_ENV+=("${PAY_ENV[@]}")
+# On PostgreSQL the simulated gateway's webhook secret must be given (docs/payments.md): one per run.
 SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT" Encore__Demo__Seed=off
-  "Encore__Payments__Simulated__WebhookSecret=$WEBHOOK_SECRET")
+  "Encore__Payments__Simulated__WebhookSecret=whsec_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')")
 (cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" dotnet Encore.Web.dll seed-demo >"$OUT/seed-demo.log" 2>&1)
 
 # start_scaled [ENV=VALUE ...]: three instances behind HAProxy, with the gates of $GATES.
@@ -107,7 +112,7 @@ hold_suite() {
 
 if has scaled || has advisory || has shed; then
   start_scaled
-  seed_buyers_postgres "$BUYERS"
+  seed_buyers_postgres "$BUYERS"; SEEDED=1
   bench setup --url "$URL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-scaled.json" >&2
   bench login --url "$URL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-scaled.txt" | tee -a "$OUT/raw.txt" >&2
   cp "$OUT/event-scaled.json" "$OUT/event-advisory.json"; cp "$OUT/tokens-scaled.txt" "$OUT/tokens-advisory.txt"
@@ -156,8 +161,29 @@ if has simulate; then
     dotnet Encore.Web.dll bench-buyers --count "$SIM_BUYERS" --out "$OUT/buyers-sim.tsv") | tee -a "$OUT/raw.txt" >&2
   dotnet "$OUT/bin/simulator/Encore.Simulator.dll" --url "$URL" --buyers-file "$OUT/buyers-sim.tsv" --buyers "$SIM_BUYERS" \
     --pre-queue "${SIM_PREQUEUE:-30}" --arrival "${SIM_ARRIVAL:-30}" --duration "${SIM_DURATION:-150}" --pace "${SIM_PACE:-600}" \
-    --live-share "${SIM_LIVE:-0.2}" --poll "${SIM_POLL:-10}" --check-in "${SIM_CHECKIN:-60}" --report "$OUT/simulation.md" || { log "the simulator reported a failed check"; SIM_FAILED=1; }
+    --live-share "${SIM_LIVE:-0.2}" --poll "${SIM_POLL:-10}" --check-in "${SIM_CHECKIN:-60}" --report "$OUT/simulation.md" \
+    --postgres "$PG_CONN" --reconcile "cd '$OUT/bin/app' && env $(printf "'%s' " "${SCALED_ENV[@]}") Logging__LogLevel__Default=Warning dotnet Encore.Web.dll reconcile" \
+    || { log "the simulator reported a failed check"; SIM_FAILED=1; }
   stop_scaled
+fi
+
+if has checkout; then
+  # Issue 5's speed targets: the pay call (authorize with the simulated gateway, one durable
+  # transaction, capture) and gate scans (verify + atomic check-in) at the maximum through HAProxy
+  # on the 3 instances, against pgbench TPC-B of the same PostgreSQL server (the "raw" step); then
+  # offline ES256 verification per core. Orders are prepared first (hold + create, not measured).
+  log "checkout: pay and scan at the maximum, offline verification per core"
+  GATES=("${GATE_ENV[@]}" "${PAY_ENV[@]}")
+  start_scaled
+  [ -n "${SEEDED:-}" ] || { seed_buyers_postgres "$BUYERS"; SEEDED=1; }
+  bench setup --url "$URL" --seats 20000 --standing 1000 --limit 8 --doors-open-now --out "$OUT/event-checkout.json" >&2
+  bench login --url "$URL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-checkout.txt" | tee -a "$OUT/raw.txt" >&2
+  bench checkout --url "$URL" --event "$OUT/event-checkout.json" --tokens "$OUT/tokens-checkout.txt" --orders "${CHECKOUT_ORDERS:-4000}" \
+    --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --results "$RESULTS" | tee -a "$OUT/raw.txt" >&2 || { log "the checkout benchmark failed"; CHECKOUT_FAILED=1; }
+  stop_scaled
+  if [ -f "$OUT/pgbench.txt" ]; then
+    bench targets --results "$RESULTS" --pgbench-tps "$(grep -a '^tps' "$OUT/pgbench.txt" | tail -1 | awk '{print $3}')" | tee -a "$OUT/raw.txt" >&2
+  fi
 fi
 
 if has queue; then
@@ -207,4 +233,4 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/mach
 [ -f "$RESULTS" ] && bench report --results "$RESULTS" > "$OUT/table.md"
 cat "$OUT/raw.txt" "$OUT/table.md" 2>/dev/null || true
 log "results in $OUT"
-[ -z "${SIM_FAILED:-}" ]
+[ -z "${SIM_FAILED:-}" ] && [ -z "${CHECKOUT_FAILED:-}" ]

@@ -18,7 +18,8 @@ switch (command)
         return 0;
     case "setup":
     {
-        var ev = await EventSetup.CreateAsync(options.Url, options.Int("seats", 20_000), options.Int("standing", 5_000), options.Int("limit", 8));
+        var (ev, _) = await EventSetup.CreateWithTokenAsync(options.Url, options.Int("seats", 20_000), options.Int("standing", 5_000), options.Int("limit", 8),
+            doorsOpenNow: options.Has("doors-open-now"));
         await ev.SaveAsync(options.Get("out"));
         Console.WriteLine($"performance {ev.PerformanceId}: {ev.SeatCount} seats, {ev.StandingCapacity} standing");
         return 0;
@@ -42,11 +43,16 @@ switch (command)
         return await QueueAsync(options);
     case "race":
         return await RaceAsync(options);
+    case "checkout":
+        return await CheckoutAsync(options);
     case "report":
         Report.Print(options.Get("results"));
         return 0;
+    case "targets":
+        Report.Targets(options.Get("results"), double.Parse(options.Get("pgbench-tps"), CultureInfo.InvariantCulture));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Encore.Bench hash-password|setup|login|run|race|queue-setup|queue|report [--option value]… (bench/README.md)");
+        Console.Error.WriteLine("usage: Encore.Bench hash-password|setup|login|run|race|queue-setup|queue|checkout|report [--option value]… (bench/README.md)");
         return 2;
 }
 
@@ -130,6 +136,64 @@ static async Task<int> QueueAsync(Options options)
         default:
             throw new ArgumentException("--mode joins|join-all|push");
     }
+}
+
+// Checkout: orders prepared (not measured), then the pay call at the maximum; the tickets those
+// payments issued scanned at the maximum; then offline verification per core (bench/README.md).
+static async Task<int> CheckoutAsync(Options options)
+{
+    var ev = BenchEvent.Load(options.Get("event"));
+    var buyers = Buyer.Load(options.Get("tokens"));
+    var connections = options.Int("connections", 64);
+    var results = options.Get("results", "results.jsonl");
+    var warmup = TimeSpan.FromSeconds(options.Int("warmup", 5));
+    var duration = TimeSpan.FromSeconds(options.Int("duration", 20));
+    using var http = Api.Client(options.Url, Math.Max(connections, 64));
+    http.Timeout = TimeSpan.FromMinutes(2);
+
+    async Task WriteAsync(string label, string workload, (IReadOnlyDictionary<string, KindSummary> Summary, double Seconds) run, string check)
+    {
+        Console.WriteLine($"== {label} ({workload}, max, {connections} connections, {run.Seconds:F1} s)");
+        foreach (var (kind, summary) in run.Summary) Console.WriteLine($"   {kind}: {summary}");
+        Console.WriteLine($"   check: {check}");
+        await File.AppendAllTextAsync(results, new JsonObject
+        {
+            ["label"] = label, ["workload"] = workload, ["mode"] = "max", ["connections"] = connections, ["seconds"] = run.Seconds, ["check"] = check,
+            ["summary"] = JsonSerializer.SerializeToNode(run.Summary, Api.Json),
+        }.ToJsonString() + "\n");
+    }
+
+    var started = Stopwatch.GetTimestamp();
+    var orders = await CheckoutBench.PrepareAsync(http, ev, buyers, options.Int("orders", 4000), await BotGate.EnabledAsync(http), options.Int("parallel", 32));
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[bench] {orders.Count} orders prepared in {Recorder.Millis(started, Stopwatch.GetTimestamp()) / 1000:F0} s"));
+    var pay = new PayWorkload(orders);
+    var payRun = await Driver.ClosedLoopAsync(http, pay, connections, warmup, duration);
+    var payLabel = options.Get("label", "checkout") + "-pay-max";
+    await WriteAsync(payLabel, "pay", payRun, pay.Check());
+
+    // Tickets are issued from Orders' event through the outbox: give the relay a moment.
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    var codes = await CheckoutBench.CodesAsync(http, pay.Paid, options.Int("parallel", 32));
+    if (codes.Count == 0) { Console.Error.WriteLine("[bench] no ticket codes: nothing to scan"); return 1; }
+    var token = await CheckoutBench.ScannerTokenAsync(http, ev.EventId, "Bench gate");
+    var scan = new ScanWorkload(ev.EventId, codes, token);
+    var scanRun = await Driver.ClosedLoopAsync(http, scan, connections, warmup, duration);
+    await WriteAsync(options.Get("label", "checkout") + "-scan-max", "scan", scanRun, scan.Check());
+
+    using var bundleRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/scanner/events/{ev.EventId}/offline");
+    bundleRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    using var bundleResponse = await http.SendAsync(bundleRequest);
+    var bundle = JsonNode.Parse(await bundleResponse.Content.ReadAsStringAsync())!;
+    var seconds = options.Int("verify-seconds", 10);
+    foreach (var threads in new[] { 1, Environment.ProcessorCount })
+    {
+        var (perCore, total, n, failed) = CheckoutBench.VerifyOffline(bundle, codes, seconds, threads);
+        var check = string.Create(CultureInfo.InvariantCulture, $"{perCore:F0} verifications/s per thread, {total:F0}/s on {n} threads ({Environment.ProcessorCount} cores), {codes.Count} codes, failed: {failed}");
+        Console.WriteLine($"== offline-verify-{n}t: {check}");
+        await File.AppendAllTextAsync(results, new JsonObject { ["label"] = $"offline-verify-{n}t", ["workload"] = "offline-verify", ["check"] = check, ["perCore"] = perCore }.ToJsonString() + "\n");
+        if (failed > 0) return 1;
+    }
+    return 0;
 }
 
 // Many buyers at once for the same few seats, then for more standing places than exist; then the

@@ -20,11 +20,11 @@ public static class Report
         File.ReadLines(results).Select(l => JsonNode.Parse(l)!).LastOrDefault(n => n["label"]?.GetValue<string>() == label)
         ?? throw new InvalidOperationException($"No result labelled {label} in {results}.");
 
-    /// <summary>Successful operations per second: 201 holds, 200 pings, 200/201 joins.</summary>
+    /// <summary>Successful operations per second: 201 holds, 200 pings, 200/201 joins, 200 paid orders, 200 scans (admitted or refused as duplicates).</summary>
     public static double Throughput(JsonNode result)
     {
         var summary = result["summary"]!;
-        if ((summary["hold"] ?? summary["ping"] ?? summary["join"]) is not { } kind) return 0;
+        if ((summary["hold"] ?? summary["ping"] ?? summary["join"] ?? summary["pay"] ?? summary["scan"]) is not { } kind) return 0;
         var ok = kind["statuses"]!.AsObject().Where(kv => kv.Key is "200" or "201").Sum(kv => kv.Value!.GetValue<long>());
         return ok / result["seconds"]!.GetValue<double>();
     }
@@ -42,7 +42,7 @@ public static class Report
                 continue;
             }
             var summary = n["summary"]!;
-            if ((summary["hold"] ?? summary["ping"] ?? summary["join"]) is not { } kind)
+            if ((summary["hold"] ?? summary["ping"] ?? summary["join"] ?? summary["pay"] ?? summary["scan"]) is not { } kind)
             {
                 Console.WriteLine($"| {n["label"]} | | 0 | 0 | no request completed | | | | {n["check"]} |");
                 continue;
@@ -53,5 +53,20 @@ public static class Report
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {n["label"]} | {mode} | {kind["perSecond"]!.GetValue<double>():F0} | {Throughput(n):F0} | {statuses} | {latency["p50"]!.GetValue<double>():F1} | {latency["p99"]!.GetValue<double>():F1} | {latency["p999"]!.GetValue<double>():F1} | {n["check"]} |"));
         }
+    }
+
+    /// <summary>The checkout targets of issue 5 against pgbench TPC-B of the same run: pay ≥ 0.5×, scans ≥ 1×, offline ≥ 20,000/s per core.</summary>
+    public static void Targets(string results, double pgbenchTps)
+    {
+        var lines = File.ReadLines(results).Select(l => JsonNode.Parse(l)!).ToList();
+        double? Rate(string workload) => lines.LastOrDefault(n => n["workload"]?.GetValue<string>() == workload && n["summary"] is not null) is { } n ? Throughput(n) : null;
+        var offline = lines.LastOrDefault(n => n["label"]?.GetValue<string>() == "offline-verify-1t")?["perCore"]?.GetValue<double>();
+        string Line(string what, double? value, double target) => value is not { } v
+            ? $"{what}: not measured"
+            : string.Create(CultureInfo.InvariantCulture, $"{what}: {v:F0}/s against a target of {target:F0}/s — {(v >= target ? "met" : "NOT met")}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pgbench TPC-B of this run: {pgbenchTps:F0} tps"));
+        Console.WriteLine(Line("purchase confirms (pay, 200 paid)", Rate("pay"), 0.5 * pgbenchTps));
+        Console.WriteLine(Line("scans (verify + atomic check-in, 200)", Rate("scan"), pgbenchTps));
+        Console.WriteLine(Line("offline verifications per core", offline, 20_000));
     }
 }

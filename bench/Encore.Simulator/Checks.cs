@@ -67,7 +67,9 @@ sealed partial class Simulation
         var holdMinutes = availability["holdMinutes"]!.GetValue<int>();
         var now = DateTimeOffset.UtcNow;
         var badLive = 0;
-        foreach (var batch in live.Chunk(64))
+        // A hold that became a paid order is consumed (404), like a released one; its seats stay taken (sold).
+        var sold = SoldHoldIds();
+        foreach (var batch in live.Where(h => !sold.Contains(h.Id)).Chunk(64))
             foreach (var (hold, status, body) in await Task.WhenAll(batch.Select(async h =>
             {
                 var (status, body) = await ReadHoldAsync(h);
@@ -78,11 +80,16 @@ sealed partial class Simulation
                 if (status != 200 || expires is not { } e || e <= now || e - hold.CreatedAt > TimeSpan.FromMinutes(holdMinutes)) badLive++;
             }
         var released = all.Where(g => g.ReleaseSent != long.MaxValue).ToList();
+        var consumed = live.Where(h => sold.Contains(h.Id)).ToList();
+        var badConsumed = 0;
+        foreach (var batch in consumed.Chunk(64))
+            badConsumed += (await Task.WhenAll(batch.Select(ReadHoldAsync))).Count(r => r.Status != 404);
         var badReleased = 0;
         foreach (var batch in released.Chunk(64))
             badReleased += (await Task.WhenAll(batch.Select(ReadHoldAsync))).Count(r => r.Status != 404);
-        Check("Every hold released or live within its TTL", badLive == 0 && badReleased == 0,
-            $"{live.Count} kept holds live and expiring within {holdMinutes} min of creation (bad: {badLive}); {released.Count} released holds gone (bad: {badReleased})");
+        Check("Every hold released or live within its TTL", badLive == 0 && badReleased == 0 && badConsumed == 0,
+            $"{live.Count - consumed.Count} kept holds live and expiring within {holdMinutes} min of creation (bad: {badLive}); {released.Count} released holds gone (bad: {badReleased}); " +
+            $"{consumed.Count} holds paid for and consumed (still readable: {badConsumed})");
 
         // 3. Standing never below zero: sampled every second during the run, and exact at the end.
         var remaining = Remaining(availability);

@@ -15,6 +15,7 @@ Console.Error.WriteLine($"[sim] {buyers.Length} buyers from {options.BuyersFile}
 using var http = Api.Client(options.Url, options.Connections);
 var simulation = await Simulation.SetUpAsync(http, options, buyers);
 var report = await simulation.RunAsync();
+if (options.Checkout) report = await simulation.ScanAndCheckAsync(report);
 Console.WriteLine(report.Text);
 if (options.ReportPath is { } path) await File.WriteAllTextAsync(path, report.Text);
 return report.Failed ? 1 : 0;
@@ -30,7 +31,8 @@ namespace Encore.Simulator
     /// <param name="PollSeconds">How often a polling client reads its place (a check-in).</param>
     sealed record SimOptions(string Url, string BuyersFile, int Buyers, int Seats, int Standing, int BuyerLimit, double GreedyShare,
         int PreQueueSeconds, double PreShare, int ArrivalSeconds, int DurationSeconds, int Pace, double LiveShare, double PollSeconds,
-        int CheckInSeconds, int TokenMinutes, double HumanThinkSeconds, int Connections, double AbandonShare, string? ReportPath)
+        int CheckInSeconds, int TokenMinutes, double HumanThinkSeconds, int Connections, double AbandonShare, string? ReportPath,
+        bool Checkout, string? Postgres, string? Reconcile, double DoubleScanShare, double OfflineShare)
     {
         public static SimOptions Parse(string[] args)
         {
@@ -42,7 +44,8 @@ namespace Encore.Simulator
                 (int)D("seats", "20000"), (int)D("standing", "5000"), (int)D("limit", "8"), D("greedy-share", "0.01"),
                 (int)D("pre-queue", "30"), D("pre-share", "0.5"), (int)D("arrival", "30"), (int)D("duration", "120"), (int)D("pace", "600"),
                 D("live-share", "0.2"), D("poll", "10"), (int)D("check-in", "60"), (int)D("token-minutes", "5"),
-                D("think", "2"), (int)D("connections", "256"), D("abandon", "0.5"), map.GetValueOrDefault("report"));
+                D("think", "2"), (int)D("connections", "256"), D("abandon", "0.5"), map.GetValueOrDefault("report"),
+                D("checkout", "1") != 0, map.GetValueOrDefault("postgres"), map.GetValueOrDefault("reconcile"), D("double-scan", "0.1"), D("offline", "0.1"));
         }
     }
 }

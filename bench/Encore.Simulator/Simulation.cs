@@ -79,7 +79,7 @@ sealed partial class Simulation
     /// </summary>
     public static async Task<Simulation> SetUpAsync(HttpClient http, SimOptions options, SimBuyer[] buyers)
     {
-        var (ev, organizer) = await EventSetup.CreateWithTokenAsync(options.Url, options.Seats, options.Standing, options.BuyerLimit);
+        var (ev, organizer) = await EventSetup.CreateWithTokenAsync(options.Url, options.Seats, options.Standing, options.BuyerLimit, doorsOpenNow: options.Checkout);
         var opens = DateTimeOffset.UtcNow.AddSeconds(8);
         var starts = opens.AddSeconds(options.PreQueueSeconds);
         await Api.SendAsync(http, HttpMethod.Put, $"/api/organizer/events/{ev.EventId}/waiting-room", organizer, new
@@ -486,6 +486,7 @@ sealed partial class Simulation
                         hold.ReleaseSent = Stopwatch.GetTimestamp();
                         await SendAsync(HttpMethod.Delete, $"/api/holds/{hold.Id}", buyer, null);
                     }
+                    else if (options.Checkout) await CheckoutAsync(buyer, hold);
                     return;
                 }
                 await Task.Delay(Think(), ct);

@@ -202,7 +202,9 @@ public static class EventSetup
         (await CreateWithTokenAsync(baseUrl, seats, standing, buyerLimit, ct)).Event;
 
     /// <summary>The event, and the organizer's bearer token for further setup (the waiting room).</summary>
-    public static async Task<(BenchEvent Event, string OrganizerToken)> CreateWithTokenAsync(string baseUrl, int seats, int standing, int buyerLimit, CancellationToken ct = default)
+    /// <param name="doorsOpenNow">The performance starts in two hours with its doors open since an hour ago (London time), so gates can scan now.</param>
+    public static async Task<(BenchEvent Event, string OrganizerToken)> CreateWithTokenAsync(string baseUrl, int seats, int standing, int buyerLimit,
+        CancellationToken ct = default, bool doorsOpenNow = false)
     {
         using var http = Api.Client(baseUrl, 4);
         http.Timeout = TimeSpan.FromMinutes(5);
@@ -215,7 +217,14 @@ public static class EventSetup
             new { venueId, title = $"Flash sale bench {stamp}", description = "A generated event for the benchmarks.", genre = "Rock" }, ct);
         var eventId = ev["event"]!["id"]!.GetValue<Guid>();
         var startsAt = DateTime.UtcNow.Date.AddDays(60).AddHours(19).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
-        await Api.SendAsync(http, HttpMethod.Post, $"/api/organizer/events/{eventId}/performances", token, new { startsAt, durationMinutes = 120 }, ct);
+        if (doorsOpenNow)
+        {
+            var london = TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/London");
+            string Local(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+            await Api.SendAsync(http, HttpMethod.Post, $"/api/organizer/events/{eventId}/performances", token,
+                new { startsAt = Local(london.AddHours(2)), doorsAt = Local(london.AddHours(-1)), durationMinutes = 120 }, ct);
+        }
+        else await Api.SendAsync(http, HttpMethod.Post, $"/api/organizer/events/{eventId}/performances", token, new { startsAt, durationMinutes = 120 }, ct);
         await Api.SendAsync(http, HttpMethod.Post, $"/api/organizer/events/{eventId}/tiers", token,
             new { name = "Seated", priceMinor = 5500, currency = "GBP", priceZone = "SEATED", minPerOrder = 1, maxPerOrder = buyerLimit }, ct);
         await Api.SendAsync(http, HttpMethod.Post, $"/api/organizer/events/{eventId}/tiers", token,

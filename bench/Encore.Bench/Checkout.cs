@@ -1,0 +1,205 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Encore.Bench;
+
+/// <summary>An order waiting for its payment: whose, which.</summary>
+public sealed record OpenOrder(Buyer Buyer, Guid OrderId);
+
+/// <summary>
+/// The checkout benchmarks (bench/README.md, "Checkout"): orders prepared beforehand (hold + create,
+/// not measured), then the pay call alone — authorize with the simulated gateway, one durable
+/// transaction (tickets' seats, order paid, ledger, outbox), capture — as many as the connections
+/// carry; then gate scans (verify + the atomic check-in) of the tickets those payments issued; and the
+/// ES256 verification a scanner does offline, per core.
+/// </summary>
+public static class CheckoutBench
+{
+    static StringContent Json(object body) => new(JsonSerializer.Serialize(body, Api.Json), Encoding.UTF8, "application/json");
+
+    /// <summary>Holds 2 adjacent seats and creates the order, <paramref name="count"/> times, buyers taken round robin (2 orders each at most keep under the per-buyer limit).</summary>
+    public static async Task<List<OpenOrder>> PrepareAsync(HttpClient http, BenchEvent ev, Buyer[] buyers, int count, bool gated, int parallel)
+    {
+        var blocks = new ConcurrentQueue<Guid[]>(ev.Blocks(2));
+        var orders = new ConcurrentBag<OpenOrder>();
+        var failures = new ConcurrentDictionary<string, int>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, ct) =>
+        {
+            var buyer = buyers[i % buyers.Length];
+            if (!blocks.TryDequeue(out var seats)) return;
+            using var hold = new HttpRequestMessage(HttpMethod.Post, $"/api/performances/{ev.PerformanceId}/holds") { Content = Json(new { seatIds = seats }) };
+            buyer.Apply(hold);
+            if (gated) hold.Headers.Add(Altcha.Header, await Altcha.SolveAsync(http, buyer, "hold", ct));
+            using var held = await http.SendAsync(hold, ct);
+            if ((int)held.StatusCode != 201) { failures.AddOrUpdate($"hold {(int)held.StatusCode}", 1, (_, n) => n + 1); return; }
+            var holdId = JsonNode.Parse(await held.Content.ReadAsStringAsync(ct))!["id"]!.GetValue<Guid>();
+            using var create = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = Json(new { holdId }) };
+            buyer.Apply(create);
+            create.Headers.Add("Idempotency-Key", $"bench-order-{holdId:N}");
+            using var created = await http.SendAsync(create, ct);
+            if ((int)created.StatusCode != 201) { failures.AddOrUpdate($"order {(int)created.StatusCode}", 1, (_, n) => n + 1); return; }
+            orders.Add(new OpenOrder(buyer, JsonNode.Parse(await created.Content.ReadAsStringAsync(ct))!["id"]!.GetValue<Guid>()));
+        });
+        if (!failures.IsEmpty) Console.Error.WriteLine($"[bench] preparing orders: {string.Join(", ", failures.Select(kv => $"{kv.Key}: {kv.Value}"))}");
+        return [.. orders];
+    }
+
+    /// <summary>Each buyer's tickets and their current codes (static codes: the benchmark event does not require rotating ones).</summary>
+    public static async Task<List<string>> CodesAsync(HttpClient http, IEnumerable<Buyer> buyers, int parallel)
+    {
+        var codes = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(buyers.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (buyer, ct) =>
+        {
+            using var list = new HttpRequestMessage(HttpMethod.Get, "/api/tickets");
+            buyer.Apply(list);
+            using var listed = await http.SendAsync(list, ct);
+            foreach (var t in JsonNode.Parse(await listed.Content.ReadAsStringAsync(ct))!.AsArray())
+            {
+                using var code = new HttpRequestMessage(HttpMethod.Get, $"/api/tickets/{t!["id"]!.GetValue<Guid>()}/code");
+                buyer.Apply(code);
+                using var answer = await http.SendAsync(code, ct);
+                if (answer.IsSuccessStatusCode) codes.Add(JsonNode.Parse(await answer.Content.ReadAsStringAsync(ct))!["code"]!.GetValue<string>());
+            }
+        });
+        return [.. codes];
+    }
+
+    /// <summary>The organizer registers a gate device; the device gets its token by client credentials.</summary>
+    public static async Task<string> ScannerTokenAsync(HttpClient http, Guid eventId, string name)
+    {
+        var organizer = await Api.LoginAsync(http, EventSetup.Organizer, EventSetup.DemoPassword, EventSetup.DemoAuthenticatorKey);
+        var device = await Api.SendAsync(http, HttpMethod.Post, $"/api/organizer/events/{eventId}/scanner-devices", organizer, new { name });
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = device["clientId"]!.GetValue<string>(),
+            ["client_secret"] = device["clientSecret"]!.GetValue<string>(),
+            ["scope"] = "encore_api",
+        }));
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"scanner token: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!["access_token"]!.GetValue<string>();
+    }
+
+    /// <summary>
+    /// Offline verification as a gate device does it from the bundle: decode, find the key by kid,
+    /// check the ES256 signature. One thread per core for <paramref name="seconds"/>; answers verifications per second per thread.
+    /// </summary>
+    public static (double PerCore, double Total, int Threads, long Failed) VerifyOffline(JsonNode bundle, IReadOnlyList<string> codes, double seconds, int threads)
+    {
+        var jwks = bundle["keys"]!["keys"]!.AsArray().ToDictionary(k => k!["kid"]!.GetValue<string>(), k => (
+            X: Base64Url.DecodeFromChars(k!["x"]!.GetValue<string>()), Y: Base64Url.DecodeFromChars(k["y"]!.GetValue<string>())));
+        long total = 0, failed = 0;
+        var stopwatch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, threads).Select(w => new Thread(() =>
+        {
+            // Each thread keeps its own key objects, as a device's scanning loop would.
+            var keys = jwks.ToDictionary(kv => kv.Key, kv => ECDsa.Create(new ECParameters
+            {
+                Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = kv.Value.X, Y = kv.Value.Y },
+            }));
+            long n = 0, bad = 0;
+            var end = TimeSpan.FromSeconds(seconds);
+            for (var i = w; stopwatch.Elapsed < end; i++)
+            {
+                var bytes = Base64Url.DecodeFromChars(codes[i % codes.Count]);
+                var kid = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1, 4)).ToString("x8", CultureInfo.InvariantCulture);
+                var ok = bytes.Length >= 120 && keys.TryGetValue(kid, out var key)
+                    && key.VerifyData(bytes.AsSpan(0, 56), bytes.AsSpan(56, 64), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                n++;
+                if (!ok) bad++;
+            }
+            Interlocked.Add(ref total, n);
+            Interlocked.Add(ref failed, bad);
+        })).ToList();
+        workers.ForEach(t => t.Start());
+        workers.ForEach(t => t.Join());
+        var elapsed = stopwatch.Elapsed.TotalSeconds;
+        return (total / elapsed / threads, total / elapsed, threads, failed);
+    }
+}
+
+/// <summary>One pay call per operation, on orders prepared beforehand (pm_card_visa: authorized, then captured).</summary>
+public sealed class PayWorkload(IEnumerable<OpenOrder> orders) : Workload
+{
+    readonly ConcurrentQueue<OpenOrder> open = new(orders);
+    public readonly ConcurrentBag<Buyer> Paid = [];
+    long notPaid, exhausted;
+
+    public override async Task RunAsync(HttpClient http, Recorder recorder, long intended, CancellationToken ct)
+    {
+        if (!open.TryDequeue(out var order))
+        {
+            Interlocked.Increment(ref exhausted);
+            await Task.Delay(5, ct);
+            return;
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders/{order.OrderId}/pay")
+        {
+            Content = new StringContent("{\"paymentMethod\":\"pm_card_visa\",\"billingCountry\":\"GB\"}", Encoding.UTF8, "application/json"),
+        };
+        order.Buyer.Apply(request);
+        request.Headers.Add("Idempotency-Key", $"bench-pay-{order.OrderId:N}");
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            var status = (int)response.StatusCode;
+            var state = status == 200 ? JsonNode.Parse(text)?["status"]?.GetValue<string>() : null;
+            // A 200 that is not paid (a decline, a challenge) is not a confirmed purchase: counted apart.
+            recorder.Add(state is "paid" or "fulfilled" ? "pay" : "pay-not-paid", status, intended);
+            if (state is "paid" or "fulfilled") Paid.Add(order.Buyer);
+            else Interlocked.Increment(ref notPaid);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            recorder.Add("pay", 0, intended);
+        }
+    }
+
+    public override string Check() =>
+        $"paid {Paid.Count}; answered without being paid: {Interlocked.Read(ref notPaid)}; operations with no prepared order left: {Interlocked.Read(ref exhausted)}";
+}
+
+/// <summary>
+/// One online scan per operation (verify + the conditional check-in UPDATE), codes taken in turn: the
+/// first pass admits, later passes are refused as duplicates (the same verify, the UPDATE matching no row).
+/// </summary>
+public sealed class ScanWorkload(Guid eventId, IReadOnlyList<string> codes, string token) : Workload
+{
+    readonly ConcurrentDictionary<string, long> outcomes = new();
+    long next = -1;
+
+    public override async Task RunAsync(HttpClient http, Recorder recorder, long intended, CancellationToken ct)
+    {
+        var code = codes[(int)(Interlocked.Increment(ref next) % codes.Count)];
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/scanner/events/{eventId}/scans")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { code, gate = "Bench gate" }, Api.Json), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            var outcome = response.IsSuccessStatusCode ? JsonNode.Parse(text)?["outcome"]?.GetValue<string>() ?? "?" : $"{(int)response.StatusCode}";
+            outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            recorder.Add("scan", (int)response.StatusCode, intended);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            recorder.Add("scan", 0, intended);
+        }
+    }
+
+    public override string Check() =>
+        $"{codes.Count} distinct codes; outcomes: {string.Join(", ", outcomes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"))}";
+}
