@@ -83,14 +83,30 @@ public sealed class OutboxProcessor(
             var integrationEvent = (IIntegrationEvent)JsonSerializer.Deserialize(message.Payload, type, JsonSerializerOptions.Web)!;
             var context = new IntegrationEventContext(message.Id, message.OccurredAt);
 
-            await using var scope = scopes.CreateAsyncScope();
             var handlerType = typeof(IIntegrationEventHandler<>).MakeGenericType(type);
-            foreach (var handler in scope.ServiceProvider.GetServices(handlerType))
+            var handle = handlerType.GetMethod(nameof(IIntegrationEventHandler<IIntegrationEvent>.HandleAsync))!;
+            int handlers;
+            await using (var probe = scopes.CreateAsyncScope()) handlers = probe.ServiceProvider.GetServices(handlerType).Count();
+
+            // Every consumer gets its turn, each in a scope of its own: one that fails (and the
+            // DbContext it leaves behind) must not hold back the others. The message is retried as
+            // a whole; consumers that already succeeded skip it through their inbox.
+            List<Exception>? failures = null;
+            for (var i = 0; i < handlers; i++)
             {
-                var task = (Task)handlerType.GetMethod(nameof(IIntegrationEventHandler<IIntegrationEvent>.HandleAsync))!
-                    .Invoke(handler, [integrationEvent, context, ct])!;
-                await task;
+                await using var scope = scopes.CreateAsyncScope();
+                var handler = scope.ServiceProvider.GetServices(handlerType).ElementAt(i);
+                try
+                {
+                    await (Task)handle.Invoke(handler, [integrationEvent, context, ct])!;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    (failures ??= []).Add(ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex);
+                }
             }
+            if (failures is [var only]) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(only);
+            if (failures is { Count: > 1 }) throw new AggregateException(failures);
 
             message.Status = OutboxStatus.Processed;
             message.ProcessedAt = clock.GetUtcNow();

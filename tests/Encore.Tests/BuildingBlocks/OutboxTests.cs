@@ -116,6 +116,34 @@ public sealed class OutboxTests
     [Theory]
     [InlineData(StorageProvider.Sqlite)]
     [InlineData(StorageProvider.Postgres)]
+    public async Task A_failing_handler_does_not_hold_back_the_other_handlers_of_the_message(StorageProvider provider)
+    {
+        // The failing consumer is registered first: before, it stopped the loop and the counting
+        // consumer never saw the event (a failing invoice once kept paid orders from their tickets).
+        await using var harness = await OutboxHarness.StartAsync(provider, s =>
+        {
+            s.AddScoped<IIntegrationEventHandler<CounterIncremented>, FailingHandler>();
+            s.AddScoped<IIntegrationEventHandler<CounterIncremented>, CountingConsumer>();
+        });
+        var counterId = await harness.CreateCounterAsync(by: 3);
+        var processor = harness.NewProcessor();
+
+        Assert.Equal(0, await processor.ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal(3, await harness.WithDbAsync(db => db.Counters.Where(c => c.Id == counterId).Select(c => c.Value).SingleAsync()));
+        var pending = Assert.Single(await harness.MessagesAsync());
+        Assert.Equal(OutboxStatus.Pending, pending.Status);
+        Assert.Contains("the downstream gate is closed", pending.LastError);
+
+        // The retry calls both again; the consumer that already succeeded skips it through its inbox.
+        harness.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(0, await processor.ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal(4, harness.Deliveries.Calls);
+        Assert.Equal(3, await harness.WithDbAsync(db => db.Counters.Where(c => c.Id == counterId).Select(c => c.Value).SingleAsync()));
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
     public async Task The_inbox_makes_a_redelivered_message_take_effect_once(StorageProvider provider)
     {
         await using var harness = await OutboxHarness.StartAsync(provider,
