@@ -103,6 +103,7 @@ internal class InventoryDbContext(DbContextOptions options) : DbContext(options)
             e.Property(s => s.SectionCode).HasMaxLength(40);
             e.HasIndex(s => new { s.PerformanceId, s.SeatId });
             e.HasIndex(s => new { s.PerformanceId, s.SectionCode });
+            e.HasIndex(s => new { s.PerformanceId, s.BuyerId });
         });
         model.Entity<LockExpiredHold>(e =>
         {

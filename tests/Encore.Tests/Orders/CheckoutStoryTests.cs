@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Encore.BuildingBlocks.Persistence;
 using Encore.Contracts;
 using Encore.Contracts.Payments;
@@ -70,6 +71,33 @@ public sealed class CheckoutStoryTests
         var held = (await app.CreateClient().AvailabilityAsync(sale))["seats"]!["held"].Ids();
         Assert.Contains(sale.Seats["A1"], held);
         Assert.Contains(sale.Seats["A2"], held);
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task The_ticket_limit_counts_what_a_buyer_bought_as_well_as_what_they_hold(StorageProvider provider)
+    {
+        await using var app = EncoreAppFactory.For(provider, seedDemo: true);
+        var organizer = await app.SignedInAsync("organizer@encore.test");
+        var sale = await organizer.PublishOnSaleAsync(InventoryClient.Hall(floorCapacity: 10));
+        var settings = await organizer.PutAsJsonAsync($"/api/organizer/events/{sale.EventId}/hold-settings", new { holdMinutes = 15, ticketLimit = 3 });
+        Assert.Equal(HttpStatusCode.OK, settings.StatusCode);
+        var buyer = await app.NewBuyerAsync();
+
+        var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, "A1", "A2")).HoldIdAsync());
+        Assert.Equal(HttpStatusCode.OK, (await buyer.PayAsync(order.Id(), OrdersClient.Visa)).StatusCode);
+        await app.WaitForOutboxAsync();
+
+        // The paid order's hold is gone, but its two tickets still count against the limit of three.
+        var over = await buyer.HoldSeatsAsync(sale, "B1", "B2");
+        Assert.Equal(HttpStatusCode.Conflict, over.StatusCode);
+        var problem = await over.ReadJsonAsync();
+        Assert.Equal("Ticket limit reached", problem["title"]!.GetValue<string>());
+        Assert.Equal(2, problem["held"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Created, (await buyer.HoldSeatsAsync(sale, "B1")).StatusCode);
+        // Another buyer is not affected by what this one bought.
+        Assert.Equal(HttpStatusCode.Created, (await (await app.NewBuyerAsync()).HoldSeatsAsync(sale, "B2", "B3", "B4")).StatusCode);
     }
 
     [Theory]

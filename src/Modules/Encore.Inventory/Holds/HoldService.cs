@@ -78,8 +78,19 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
     public async Task<HoldOutcome> PlaceAsync(
         PerformanceLayout layout, Guid buyerId, HoldSpec spec, string? idempotencyKey, string requestHash, CancellationToken ct)
     {
+        // The limit counts what the buyer already bought: the stores only know live holds.
+        var bought = await db.SoldPlaces.CountAsync(s => s.PerformanceId == layout.PerformanceId && s.BuyerId == buyerId, ct);
+        var outcome = await PlaceWithinAsync(layout, buyerId, layout.BuyerLimit - bought, spec, idempotencyKey, requestHash, ct);
+        return outcome is HoldOutcome.OverLimit over && bought > 0
+            ? new HoldOutcome.OverLimit(layout.BuyerLimit, over.AlreadyHeld + bought)
+            : outcome;
+    }
+
+    async Task<HoldOutcome> PlaceWithinAsync(
+        PerformanceLayout layout, Guid buyerId, int buyerLimit, HoldSpec spec, string? idempotencyKey, string requestHash, CancellationToken ct)
+    {
         HoldRequest Request(IReadOnlyList<Guid> seats, StandingRequest? standing) => new(
-            layout.PerformanceId, BuildingBlocks.Ids.New(), buyerId, seats, standing, layout.HoldTtl, layout.BuyerLimit, idempotencyKey, requestHash);
+            layout.PerformanceId, BuildingBlocks.Ids.New(), buyerId, seats, standing, layout.HoldTtl, buyerLimit, idempotencyKey, requestHash);
 
         switch (spec)
         {

@@ -83,7 +83,7 @@ internal static class PlaceHold
                     new Dictionary<string, object?> { ["remaining"] = left.Remaining });
             case HoldOutcome.OverLimit limit:
                 return InventoryProblems.Conflict("Ticket limit reached",
-                    $"Each buyer may hold at most {limit.Limit} tickets for this performance; you already hold {limit.AlreadyHeld}.",
+                    $"Each buyer may have at most {limit.Limit} tickets for this performance; you already have {limit.AlreadyHeld}, held or bought.",
                     new Dictionary<string, object?> { ["limit"] = limit.Limit, ["held"] = limit.AlreadyHeld });
             case HoldOutcome.KeyReused { HoldGone: true }:
                 return InventoryProblems.Conflict("Hold no longer live",

@@ -151,6 +151,8 @@ internal sealed class SoldPlace
     public Guid AdmissionId { get; set; }
     public Guid PerformanceId { get; set; }
     public Guid OrderId { get; set; }
+    /// <summary>Who bought it: the per-buyer limit counts what a buyer bought as well as what they hold.</summary>
+    public Guid BuyerId { get; set; }
     /// <summary>Null for a standing place.</summary>
     public Guid? SeatId { get; set; }
     public string SectionCode { get; set; } = "";

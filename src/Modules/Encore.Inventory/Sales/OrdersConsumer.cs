@@ -26,7 +26,7 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
             foreach (var admission in e.Admissions.Where(a => !known.Contains(a.AdmissionId)))
                 db.SoldPlaces.Add(new SoldPlace
                 {
-                    AdmissionId = admission.AdmissionId, PerformanceId = e.PerformanceId, OrderId = e.OrderId,
+                    AdmissionId = admission.AdmissionId, PerformanceId = e.PerformanceId, OrderId = e.OrderId, BuyerId = e.BuyerId,
                     SeatId = admission.SeatId, SectionCode = admission.SectionCode, SoldAt = e.PaidAt,
                 });
             await db.SaveChangesAsync(ct);

@@ -444,6 +444,9 @@ namespace Encore.Inventory.Migrations.Postgres
                     b.Property<Guid>("AdmissionId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid>("BuyerId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uuid");
 
@@ -462,6 +465,8 @@ namespace Encore.Inventory.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("AdmissionId");
+
+                    b.HasIndex("PerformanceId", "BuyerId");
 
                     b.HasIndex("PerformanceId", "SeatId");
 

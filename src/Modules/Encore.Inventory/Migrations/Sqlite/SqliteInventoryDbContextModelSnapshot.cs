@@ -436,6 +436,9 @@ namespace Encore.Inventory.Migrations.Sqlite
                     b.Property<Guid>("AdmissionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("BuyerId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT");
 
@@ -454,6 +457,8 @@ namespace Encore.Inventory.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("AdmissionId");
+
+                    b.HasIndex("PerformanceId", "BuyerId");
 
                     b.HasIndex("PerformanceId", "SeatId");
 
