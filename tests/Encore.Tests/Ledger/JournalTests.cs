@@ -5,8 +5,8 @@ using Encore.BuildingBlocks.Persistence;
 using Encore.Contracts.MoneyFlow;
 using Encore.Tests.Catalog;
 using Encore.Tests.Infrastructure;
-using Encore.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Encore.Tests.Ledger;
@@ -58,10 +58,12 @@ public sealed class JournalTests
         var buyer = await app.SignedInAsync("buyer@encore.test");
         Assert.Equal(HttpStatusCode.Forbidden, (await buyer.GetAsync("/api/admin/ledger/balances")).StatusCode);
 
-        var report = new StringWriter();
-        Assert.Equal(Reconciliation.Clean, await Reconciliation.RunAsync(app.Services, report, CancellationToken.None));
-        Assert.Contains("ok    ledger.balanced", report.ToString());
-        Assert.Contains("ok    ledger.money-events-once", report.ToString());
+        // The journal's own checks: the captures above were published by hand, so the Orders and Payments
+        // checks rightly find them unknown (ReconcileCommandTests runs every check after a real purchase).
+        await using var scope = app.Services.CreateAsyncScope();
+        var checks = scope.ServiceProvider.GetServices<IReconciliationCheck>().Where(c => c.Name.StartsWith("ledger.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["ledger.balanced", "ledger.money-events-once"], checks.Select(c => c.Name).Order(StringComparer.Ordinal).ToArray());
+        foreach (var check in checks) Assert.Empty(await check.RunAsync(CancellationToken.None));
     }
 
     [Theory]
