@@ -27,6 +27,7 @@ public static class TicketsModule
         services.AddSingleton<TicketKeyRing>();
         services.AddSingleton<Schedules>();
         services.AddSingleton<Gatekeeper>();
+        services.AddSingleton<ScannerDeviceDirectory>();
         services.AddScoped<TicketCodes>();
         services.AddScoped<TicketWallet>();
         services.AddScoped<OrderEventsConsumer>();

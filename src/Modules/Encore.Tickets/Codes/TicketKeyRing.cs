@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Encore.BuildingBlocks.Live;
 using Encore.Tickets.Model;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -62,10 +63,15 @@ internal sealed record EventKeys(Guid EventId, Guid OrganizerId, bool RequireRot
 /// <summary>
 /// Per-event ECDSA P-256 key pairs in the database, private halves protected with ASP.NET Core
 /// Data Protection (its key ring is shared by every instance). Each instance caches an event's keys
-/// for <see cref="CacheFor"/>: a rotation or retirement made on another instance is seen within that.
+/// for <see cref="CacheFor"/>; a rotation, retirement or settings change is announced to every
+/// instance (<see cref="ILiveBroadcast"/>), which drop their copy when the message arrives, and
+/// within <see cref="CacheFor"/> at most should the message be lost.
 /// </summary>
-internal sealed class TicketKeyRing(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider clock, TicketsOptions options)
+internal sealed class TicketKeyRing(IServiceScopeFactory scopes, IDataProtectionProvider protection, ILiveBroadcast broadcast, TimeProvider clock, TicketsOptions options)
 {
+    const string Channel = "tickets:keys";
+    readonly Lock subscribing = new();
+    IDisposable? subscription;
     readonly IDataProtector protector = protection.CreateProtector("Encore.Tickets.Keys");
     readonly ConcurrentDictionary<Guid, EventKeys> events = new();
     readonly ConcurrentDictionary<int, Guid> eventOfKey = new();
@@ -76,6 +82,7 @@ internal sealed class TicketKeyRing(IServiceScopeFactory scopes, IDataProtection
     public async Task<EventKeys?> ForEventAsync(Guid eventId, CancellationToken ct)
     {
         if (events.TryGetValue(eventId, out var cached) && clock.GetUtcNow() - cached.LoadedAt < CacheFor) return cached;
+        Subscribe();
         await using var scope = scopes.CreateAsyncScope();
         return await LoadAsync(scope.ServiceProvider.GetRequiredService<TicketsDbContext>(), eventId, ct);
     }
@@ -136,11 +143,31 @@ internal sealed class TicketKeyRing(IServiceScopeFactory scopes, IDataProtection
         var key = NewKey(eventId, latest is { } l && l >= now ? l.AddMilliseconds(1) : now);
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(ct);
-        Forget(eventId);
+        await ChangedAsync(eventId);
         return (await LoadAsync(db, eventId, ct))!.Keys.Single(k => k.KeyId == key.KeyId);
     }
 
     public void Forget(Guid eventId) => events.TryRemove(eventId, out _);
+
+    /// <summary>The event's keys or settings changed in the database: forget them here and tell the other instances.</summary>
+    public async Task ChangedAsync(Guid eventId)
+    {
+        Forget(eventId);
+        // A hint: when it cannot be sent, the others still reload within the cache time.
+        try { await broadcast.PublishAsync(Channel, eventId.ToString("N")); }
+        catch (Exception) { }
+    }
+
+    void Subscribe()
+    {
+        if (subscription is not null) return;
+        lock (subscribing)
+        {
+            if (subscription is not null) return;
+            try { subscription = broadcast.Subscribe(Channel, m => { if (Guid.TryParseExact(m, "N", out var id)) Forget(id); }); }
+            catch (Exception) { /* tried again on the next load; the cache time still bounds staleness */ }
+        }
+    }
 
     SigningKey NewKey(Guid eventId, DateTimeOffset now)
     {

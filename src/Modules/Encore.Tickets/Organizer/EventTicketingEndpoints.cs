@@ -54,7 +54,7 @@ internal static class EventTicketingEndpoints
         await EnsureAsync(eventId, organizerId, db, keys, ct);
         await db.Events.Where(e => e.EventId == eventId)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.RequireRotatingCodes, settings.RequireRotatingCodes), ct);
-        keys.Forget(eventId);
+        await keys.ChangedAsync(eventId);
         return TypedResults.Ok(View((await keys.ForEventAsync(eventId, ct))!));
     }
 
@@ -82,7 +82,7 @@ internal static class EventTicketingEndpoints
             return TypedResults.Problem(title: "Key in use", detail: "This key signs the event's codes now: start a new key first, then retire this one.", statusCode: StatusCodes.Status409Conflict);
         var now = clock.GetUtcNow();
         await db.SigningKeys.Where(k => k.KeyId == key.KeyId && k.RetiredAt == null).ExecuteUpdateAsync(s => s.SetProperty(k => k.RetiredAt, now), ct);
-        keys.Forget(eventId);
+        await keys.ChangedAsync(eventId);
         return TypedResults.NoContent();
     }
 }

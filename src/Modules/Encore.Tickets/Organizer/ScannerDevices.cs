@@ -106,7 +106,7 @@ internal static class ScannerDevices
     }
 
     static async Task<Results<NoContent, NotFound>> Revoke(Guid eventId, Guid deviceId, ClaimsPrincipal user, TicketsDbContext db, IMachineClients clients,
-        ICatalogSchedule catalog, ICatalogInventorySource members, TimeProvider clock, CancellationToken ct)
+        ICatalogSchedule catalog, ICatalogInventorySource members, Scanning.ScannerDeviceDirectory directory, TimeProvider clock, CancellationToken ct)
     {
         if (await EventTicketingEndpoints.OwnedAsync(eventId, user, catalog, members, ct) is null) return TypedResults.NotFound();
         var device = await db.ScannerDevices.SingleOrDefaultAsync(d => d.Id == deviceId && d.EventId == eventId, ct);
@@ -117,6 +117,7 @@ internal static class ScannerDevices
             device.ReplaySecretProtected = null;
             await db.SaveChangesAsync(ct);
         }
+        await directory.RevokedAsync(device.ClientId);
         // Also on a repeat: a crash after the row changed must not leave the client able to get tokens.
         await clients.RemoveAsync(device.ClientId, ct);
         return TypedResults.NoContent();

@@ -72,28 +72,46 @@ internal sealed class Gatekeeper(TicketKeyRing keys, Schedules schedules, Ticket
         var (ok, refusal) = await CheckAsync(code, eventId, performanceId, now, ct);
         if (ok is null) return refusal!;
         var claims = ok.Code.Claims;
-        var admitted = await CheckIn.TryAsync(db, claims.TicketId, claims.Generation, now, gate, offline: false, ct);
-        return await ExplainAsync(db, claims, admitted, ct);
+        var (admitted, state) = await CheckIn.AdmitAsync(db, claims.TicketId, claims.Generation, now, gate, offline: false, ct);
+        return Explain(claims, admitted, state) ?? await ExplainAsync(db, claims, admitted, ct);
     }
 
     internal static async Task<ScanVerdict> ExplainAsync(TicketsDbContext db, TicketClaims claims, bool admitted, CancellationToken ct)
     {
         var t = await db.Tickets.AsNoTracking().Where(x => x.Id == claims.TicketId)
-            .Select(x => new { x.Status, x.Generation, x.CheckedInAt, x.CheckedInGate, x.CheckedInOffline, x.SeatId, x.SectionCode, x.RowLabel, x.SeatLabel, x.TierName })
+            .Select(x => new TicketState(x.Status, x.Generation, x.CheckedInAt, x.CheckedInGate, x.CheckedInOffline, x.SeatId, x.SectionCode, x.RowLabel, x.SeatLabel, x.TierName))
             .SingleOrDefaultAsync(ct);
+        return Explain(claims, admitted, t) ?? Refuse(ScanOutcome.UnknownTicket, "The ticket could not be admitted.", claims, t?.Place);
+    }
+
+    /// <summary>
+    /// The verdict from the ticket's row as the check-in saw it; null when that row does not say why
+    /// the UPDATE changed nothing (another gate admitted it between the statement's snapshot and its
+    /// update): then a fresh read answers.
+    /// </summary>
+    static ScanVerdict? Explain(TicketClaims claims, bool admitted, TicketState? t)
+    {
         if (t is null) return Refuse(ScanOutcome.UnknownTicket, "No such ticket was issued.", claims);
-        var place = t.SeatId is null ? $"{t.TierName} (standing, {t.SectionCode})" : $"{t.SectionCode}, row {t.RowLabel}, seat {t.SeatLabel}";
+        var place = t.Place;
         if (admitted) return new ScanVerdict(ScanOutcome.Admitted, true, $"Admit one: {place}.", claims.TicketId, claims.PerformanceId, place, t.CheckedInAt, t.CheckedInGate, false);
         if (t.Status == TicketStatus.Voided) return Refuse(ScanOutcome.Voided, "This ticket was refunded or cancelled.", claims, place);
         if (t.Generation != claims.Generation) return Refuse(ScanOutcome.Superseded, "This code belongs to an earlier holder of the ticket (transferred or resold).", claims, place);
         if (t.CheckedInAt is { } first)
             return new ScanVerdict(ScanOutcome.AlreadyAdmitted, false, $"Already admitted at {first:u} at {t.CheckedInGate}{(t.CheckedInOffline ? " (offline)" : "")}.",
                 claims.TicketId, claims.PerformanceId, place, first, t.CheckedInGate, t.CheckedInOffline);
-        return Refuse(ScanOutcome.UnknownTicket, "The ticket could not be admitted.", claims, place);
+        return null;
     }
 
     static ScanVerdict Refuse(ScanOutcome outcome, string message, TicketClaims? claims = null, string? place = null) =>
         new(outcome, false, message, claims?.TicketId, claims?.PerformanceId, place, null, null, null);
+}
+
+/// <summary>What a scan tells about a ticket's row: its state, and where it admits to.</summary>
+internal sealed record TicketState(
+    TicketStatus Status, int Generation, DateTimeOffset? CheckedInAt, string? CheckedInGate, bool CheckedInOffline,
+    Guid? SeatId, string SectionCode, string? RowLabel, string? SeatLabel, string TierName)
+{
+    public string Place => SeatId is null ? $"{TierName} (standing, {SectionCode})" : $"{SectionCode}, row {RowLabel}, seat {SeatLabel}";
 }
 
 /// <summary>The check-in: one conditional UPDATE, the only way a ticket is ever admitted.</summary>
@@ -106,4 +124,19 @@ internal static class CheckIn
                 .SetProperty(t => t.CheckedInAt, at)
                 .SetProperty(t => t.CheckedInGate, gate)
                 .SetProperty(t => t.CheckedInOffline, offline), ct) == 1;
+
+    /// <summary>
+    /// The conditional UPDATE and the row it judged. On PostgreSQL one statement does both (one round
+    /// trip whatever the answer); elsewhere the UPDATE, then a read. The state is null when no such
+    /// ticket exists; when admitted it is the row after the check-in.
+    /// </summary>
+    public static async Task<(bool Admitted, TicketState? State)> AdmitAsync(TicketsDbContext db, Guid ticketId, int generation, DateTimeOffset at, string gate, bool offline, CancellationToken ct)
+    {
+        if (db is PostgresTicketsDbContext) return await PostgresCheckIn.AdmitAsync(db, ticketId, generation, at, gate, offline, ct);
+        var admitted = await TryAsync(db, ticketId, generation, at, gate, offline, ct);
+        var state = await db.Tickets.AsNoTracking().Where(x => x.Id == ticketId)
+            .Select(x => new TicketState(x.Status, x.Generation, x.CheckedInAt, x.CheckedInGate, x.CheckedInOffline, x.SeatId, x.SectionCode, x.RowLabel, x.SeatLabel, x.TierName))
+            .SingleOrDefaultAsync(ct);
+        return (admitted, state);
+    }
 }

@@ -4,7 +4,6 @@ using Encore.Contracts.Identity;
 using Encore.Tickets.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Tickets.Scanning;
@@ -17,9 +16,10 @@ internal static class ScannerIdentity
     public const string DeviceClientPrefix = "scanner-";
 
     /// <summary>
-    /// A device's token names its client in <c>sub</c>; the device row decides, on every call, whether
-    /// it may still scan and for which event: a revoked device is refused at once, though its
-    /// (stateless) access token has not expired.
+    /// A device's token names its client in <c>sub</c>; the device row decides whether it may still
+    /// scan and for which event: a revoked device is refused though its (stateless) access token has
+    /// not expired — at once on the instance that revoked it, on the others as soon as the revocation
+    /// message arrives and within a few seconds at most (<see cref="ScannerDeviceDirectory"/>).
     /// </summary>
     /// <remarks>
     /// A person with the scanner role scans the events of the organizers whose staff they are
@@ -41,8 +41,8 @@ internal static class ScannerIdentity
         var clientId = user.FindFirstValue("sub");
         if (clientId is null || !clientId.StartsWith(DeviceClientPrefix, StringComparison.Ordinal))
             return (null, TypedResults.Problem(title: "Not a scanner device", statusCode: StatusCodes.Status403Forbidden));
-        var device = await db.ScannerDevices.AsNoTracking().SingleOrDefaultAsync(d => d.ClientId == clientId, ct);
-        if (device is null || device.RevokedAt is not null)
+        var device = await http.RequestServices.GetRequiredService<ScannerDeviceDirectory>().FindAsync(clientId, db, ct);
+        if (device is null)
             return (null, TypedResults.Problem(title: "Device revoked", detail: "This scanner device was revoked by the organizer.", statusCode: StatusCodes.Status403Forbidden));
         if (device.EventId != eventId)
             return (null, TypedResults.Problem(title: "Wrong event", detail: "This device is registered for another event.", statusCode: StatusCodes.Status403Forbidden));
