@@ -52,6 +52,32 @@ public static class CheckoutBench
         return [.. orders];
     }
 
+    /// <summary>
+    /// Tickets are issued from Orders' event through the outbox, after the pay call answered: waits
+    /// until each buyer holds <paramref name="perOrder"/> tickets per paid order, or the timeout.
+    /// Answers how many tickets were expected and how many exist.
+    /// </summary>
+    public static async Task<(int Expected, int Issued)> WaitForTicketsAsync(HttpClient http, IEnumerable<Buyer> paid, int perOrder, TimeSpan timeout, int parallel)
+    {
+        var expected = paid.GroupBy(b => b).ToDictionary(g => g.Key, g => g.Count() * perOrder);
+        var issued = new ConcurrentDictionary<Buyer, int>();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var missing = expected.Where(kv => issued.GetValueOrDefault(kv.Key) < kv.Value).Select(kv => kv.Key).ToList();
+            if (missing.Count == 0 || deadline.Elapsed > timeout) break;
+            await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (buyer, ct) =>
+            {
+                using var list = new HttpRequestMessage(HttpMethod.Get, "/api/tickets");
+                buyer.Apply(list);
+                using var listed = await http.SendAsync(list, ct);
+                if (listed.IsSuccessStatusCode) issued[buyer] = JsonNode.Parse(await listed.Content.ReadAsStringAsync(ct))!.AsArray().Count;
+            });
+            if (expected.Any(kv => issued.GetValueOrDefault(kv.Key) < kv.Value)) await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        return (expected.Values.Sum(), expected.Keys.Sum(b => Math.Min(issued.GetValueOrDefault(b), expected[b])));
+    }
+
     /// <summary>Each buyer's tickets and their current codes (static codes: the benchmark event does not require rotating ones).</summary>
     public static async Task<List<string>> CodesAsync(HttpClient http, IEnumerable<Buyer> buyers, int parallel)
     {
@@ -96,13 +122,16 @@ public static class CheckoutBench
 
     /// <summary>
     /// Offline verification as a gate device does it from the bundle: decode, find the key by kid,
-    /// check the ES256 signature. One thread per core for <paramref name="seconds"/>; answers verifications per second per thread.
+    /// check the ES256 signature. One thread per core for <paramref name="seconds"/>; answers verifications
+    /// per second per thread (wall clock) and per CPU-second of this process, which on a shared machine
+    /// is the per-core figure (the threads do not get whole cores while the neighbours run).
     /// </summary>
-    public static (double PerCore, double Total, int Threads, long Failed) VerifyOffline(JsonNode bundle, IReadOnlyList<string> codes, double seconds, int threads)
+    public static (double PerCore, double PerCpuSecond, double Total, int Threads, long Failed) VerifyOffline(JsonNode bundle, IReadOnlyList<string> codes, double seconds, int threads)
     {
         var jwks = bundle["keys"]!["keys"]!.AsArray().ToDictionary(k => k!["kid"]!.GetValue<string>(), k => (
             X: Base64Url.DecodeFromChars(k!["x"]!.GetValue<string>()), Y: Base64Url.DecodeFromChars(k["y"]!.GetValue<string>())));
         long total = 0, failed = 0;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, threads).Select(w => new Thread(() =>
         {
@@ -128,7 +157,8 @@ public static class CheckoutBench
         workers.ForEach(t => t.Start());
         workers.ForEach(t => t.Join());
         var elapsed = stopwatch.Elapsed.TotalSeconds;
-        return (total / elapsed / threads, total / elapsed, threads, failed);
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        return (total / elapsed / threads, total / cpu, total / elapsed, threads, failed);
     }
 }
 
@@ -175,20 +205,55 @@ public sealed class PayWorkload(IEnumerable<OpenOrder> orders) : Workload
 }
 
 /// <summary>
-/// One online scan per operation (verify + the conditional check-in UPDATE), codes taken in turn: the
-/// first pass admits, later passes are refused as duplicates (the same verify, the UPDATE matching no row).
+/// Online scans (verify + the conditional check-in UPDATE). <see cref="FirstPassAsync"/> scans each
+/// code once (first admissions); <see cref="RunAsync"/> takes the codes in turn for as long as the
+/// driver runs, so after a first pass every scan is a duplicate (the same verify, the UPDATE matching
+/// no row, the answer saying when and where it was first admitted). Every scan is recorded as "scan";
+/// admissions and duplicates also apart ("scan-admitted", "scan-duplicate").
 /// </summary>
 public sealed class ScanWorkload(Guid eventId, IReadOnlyList<string> codes, string token) : Workload
 {
     readonly ConcurrentDictionary<string, long> outcomes = new();
+    readonly ConcurrentDictionary<string, long> everything = new();
     long next = -1;
 
-    public override async Task RunAsync(HttpClient http, Recorder recorder, long intended, CancellationToken ct)
+    public override Task RunAsync(HttpClient http, Recorder recorder, long intended, CancellationToken ct) =>
+        ScanAsync(http, recorder, codes[(int)(Interlocked.Increment(ref next) % codes.Count)], null, intended, ct);
+
+    /// <summary>Each code once, on <paramref name="workers"/> connections; the rate is codes over the pass's wall time.</summary>
+    public async Task<(IReadOnlyDictionary<string, KindSummary> Summary, double Seconds)> FirstPassAsync(HttpClient http, int workers)
     {
-        var code = codes[(int)(Interlocked.Increment(ref next) % codes.Count)];
+        var recorder = new Recorder();
+        outcomes.Clear();
+        long taken = -1;
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            for (var i = Interlocked.Increment(ref taken); i < codes.Count; i = Interlocked.Increment(ref taken))
+                await ScanAsync(http, recorder, codes[(int)i], null, Stopwatch.GetTimestamp(), CancellationToken.None);
+        })));
+        var seconds = Recorder.Millis(started, Stopwatch.GetTimestamp()) / 1000;
+        return (recorder.Summarize(seconds), seconds);
+    }
+
+    /// <summary>Warms the path (token, key, signature, schedule) without admitting anyone: each code at a performance it is not for.</summary>
+    public async Task WarmAsync(HttpClient http, int workers, TimeSpan duration)
+    {
+        var recorder = new Recorder { Recording = false };
+        var until = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            for (var i = w; until.Elapsed < duration; i += workers)
+                await ScanAsync(http, recorder, codes[i % codes.Count], Guid.Empty, Stopwatch.GetTimestamp(), CancellationToken.None);
+        })));
+        outcomes.Clear();
+    }
+
+    async Task ScanAsync(HttpClient http, Recorder recorder, string code, Guid? performanceId, long intended, CancellationToken ct)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/scanner/events/{eventId}/scans")
         {
-            Content = new StringContent(JsonSerializer.Serialize(new { code, gate = "Bench gate" }, Api.Json), Encoding.UTF8, "application/json"),
+            Content = new StringContent(JsonSerializer.Serialize(new { code, gate = "Bench gate", performanceId }, Api.Json), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Add("X-Forwarded-Proto", "https"); // the device's token is checked only over HTTPS (see ScannerTokenAsync)
@@ -197,8 +262,11 @@ public sealed class ScanWorkload(Guid eventId, IReadOnlyList<string> codes, stri
             using var response = await http.SendAsync(request, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             var outcome = response.IsSuccessStatusCode ? JsonNode.Parse(text)?["outcome"]?.GetValue<string>() ?? "?" : $"{(int)response.StatusCode}";
-            outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            everything.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            if (recorder.Recording) outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
             recorder.Add("scan", (int)response.StatusCode, intended);
+            if (outcome is "Admitted") recorder.Add("scan-admitted", (int)response.StatusCode, intended);
+            else if (outcome is "AlreadyAdmitted") recorder.Add("scan-duplicate", (int)response.StatusCode, intended);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
@@ -206,6 +274,9 @@ public sealed class ScanWorkload(Guid eventId, IReadOnlyList<string> codes, stri
         }
     }
 
+    /// <summary>Admitted scans over the whole run (warm-up included): each code exactly once when every ticket admits once.</summary>
+    public long AdmittedInAll => everything.GetValueOrDefault("Admitted");
+
     public override string Check() =>
-        $"{codes.Count} distinct codes; outcomes: {string.Join(", ", outcomes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"))}";
+        $"{codes.Count} distinct codes; outcomes while measured: {string.Join(", ", outcomes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}"))}; admitted in all so far: {AdmittedInAll}";
 }

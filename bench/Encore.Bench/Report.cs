@@ -60,13 +60,16 @@ public static class Report
     {
         var lines = File.ReadLines(results).Select(l => JsonNode.Parse(l)!).ToList();
         double? Rate(string workload) => lines.LastOrDefault(n => n["workload"]?.GetValue<string>() == workload && n["summary"] is not null) is { } n ? Throughput(n) : null;
-        var offline = lines.LastOrDefault(n => n["label"]?.GetValue<string>() == "offline-verify-1t")?["perCore"]?.GetValue<double>();
+        var offlineLine = lines.LastOrDefault(n => n["label"]?.GetValue<string>() == "offline-verify-1t");
+        // Per CPU-second is the per-core figure on a shared machine; runs before it had only the wall-clock rate.
+        var offline = (offlineLine?["perCpuSecond"] ?? offlineLine?["perCore"])?.GetValue<double>();
         string Line(string what, double? value, double target) => value is not { } v
             ? $"{what}: not measured"
             : string.Create(CultureInfo.InvariantCulture, $"{what}: {v:F0}/s against a target of {target:F0}/s — {(v >= target ? "met" : "NOT met")}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pgbench TPC-B of this run: {pgbenchTps:F0} tps"));
         Console.WriteLine(Line("purchase confirms (pay, 200 paid)", Rate("pay"), 0.5 * pgbenchTps));
-        Console.WriteLine(Line("scans (verify + atomic check-in, 200)", Rate("scan"), pgbenchTps));
+        Console.WriteLine(Line("scans (verify + atomic check-in, 200; duplicates once every ticket is in)", Rate("scan"), pgbenchTps));
+        Console.WriteLine(Line("first admissions (each ticket's first scan, one pass)", Rate("scan-first"), pgbenchTps));
         Console.WriteLine(Line("offline verifications per core", offline, 20_000));
     }
 }
