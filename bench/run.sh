@@ -180,7 +180,7 @@ if has checkout; then
   bench setup --url "$URL" --seats 20000 --standing 1000 --limit 8 --doors-open-now --out "$OUT/event-checkout.json" >&2
   bench login --url "$URL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-checkout.txt" | tee -a "$OUT/raw.txt" >&2
   bench checkout --url "$URL" --event "$OUT/event-checkout.json" --tokens "$OUT/tokens-checkout.txt" --orders "${CHECKOUT_ORDERS:-4000}" \
-    --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --results "$RESULTS" | tee -a "$OUT/raw.txt" >&2 || { log "the checkout benchmark failed"; CHECKOUT_FAILED=1; }
+    --connections "$CONN" --pids "${APP_PIDS[app1]},${APP_PIDS[app2]},${APP_PIDS[app3]}" --warmup "$WARMUP" --duration "$DURATION" --results "$RESULTS" | tee -a "$OUT/raw.txt" >&2 || { log "the checkout benchmark failed"; CHECKOUT_FAILED=1; }
   stop_scaled
   if [ -f "$OUT/pgbench.txt" ]; then
     bench targets --results "$RESULTS" --pgbench-tps "$(grep -a '^tps' "$OUT/pgbench.txt" | tail -1 | awk '{print $3}')" | tee -a "$OUT/raw.txt" >&2

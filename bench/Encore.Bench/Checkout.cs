@@ -98,6 +98,19 @@ public static class CheckoutBench
         return [.. codes];
     }
 
+    /// <summary>CPU seconds (user + system) a process has used so far, from /proc; 0 when it is gone.</summary>
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // utime and stime are fields 14 and 15 of the line (11 and 12 after the name), in clock ticks of 1/100 s.
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException) { return 0; }
+    }
+
     /// <summary>The organizer registers a gate device; the device gets its token by client credentials.</summary>
     public static async Task<string> ScannerTokenAsync(HttpClient http, Guid eventId, string name)
     {
@@ -215,7 +228,10 @@ public sealed class ScanWorkload(Guid eventId, IReadOnlyList<string> codes, stri
 {
     readonly ConcurrentDictionary<string, long> outcomes = new();
     readonly ConcurrentDictionary<string, long> everything = new();
-    long next = -1;
+    long next = -1, scans;
+
+    /// <summary>Scans answered so far, warm-ups included (for CPU per scan).</summary>
+    public long Scans => Interlocked.Read(ref scans);
 
     public override Task RunAsync(HttpClient http, Recorder recorder, long intended, CancellationToken ct) =>
         ScanAsync(http, recorder, codes[(int)(Interlocked.Increment(ref next) % codes.Count)], null, intended, ct);
@@ -263,6 +279,7 @@ public sealed class ScanWorkload(Guid eventId, IReadOnlyList<string> codes, stri
             var text = await response.Content.ReadAsStringAsync(ct);
             var outcome = response.IsSuccessStatusCode ? JsonNode.Parse(text)?["outcome"]?.GetValue<string>() ?? "?" : $"{(int)response.StatusCode}";
             everything.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            Interlocked.Increment(ref scans);
             if (recorder.Recording) outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
             recorder.Add("scan", (int)response.StatusCode, intended);
             if (outcome is "Admitted") recorder.Add("scan-admitted", (int)response.StatusCode, intended);

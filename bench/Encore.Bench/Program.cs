@@ -181,11 +181,18 @@ static async Task<int> CheckoutAsync(Options options)
     var token = await CheckoutBench.ScannerTokenAsync(http, ev.EventId, "Bench gate");
     var scan = new ScanWorkload(ev.EventId, codes, token);
     await scan.WarmAsync(http, connections, warmup);
+    // The app instances' CPU per scan (--pids): a cost that does not depend on what else the machine runs.
+    var pids = options.Get("pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList();
+    (double Cpu, long Scans) Mark() => (pids.Sum(CheckoutBench.CpuSeconds), scan.Scans);
+    string CpuPerScan((double Cpu, long Scans) from) => pids.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+        $"; app CPU per scan {(pids.Sum(CheckoutBench.CpuSeconds) - from.Cpu) * 1e6 / Math.Max(1, scan.Scans - from.Scans):F0} µs over {pids.Count} instances");
     // First admissions: each code once. Then duplicates at the maximum: every ticket is in by then.
+    var mark = Mark();
     var firstRun = await scan.FirstPassAsync(http, connections);
-    await WriteAsync(options.Get("label", "checkout") + "-scan-first", "scan-first", firstRun, scan.Check());
+    await WriteAsync(options.Get("label", "checkout") + "-scan-first", "scan-first", firstRun, scan.Check() + CpuPerScan(mark));
+    mark = Mark();
     var scanRun = await Driver.ClosedLoopAsync(http, scan, connections, warmup, duration);
-    await WriteAsync(options.Get("label", "checkout") + "-scan-max", "scan", scanRun, scan.Check());
+    await WriteAsync(options.Get("label", "checkout") + "-scan-max", "scan", scanRun, scan.Check() + CpuPerScan(mark));
     var scanFailed = issued < expected || codes.Count < issued || scan.AdmittedInAll != codes.Count;
     if (scanFailed) Console.Error.WriteLine($"[bench] scan check failed: {issued} of {expected} tickets issued, {codes.Count} codes, {scan.AdmittedInAll} admitted (each code must admit exactly once)");
 
