@@ -111,6 +111,24 @@ public static class CheckoutBench
         catch (IOException) { return 0; }
     }
 
+    /// <summary>
+    /// Waits until the app instances use less than 5 % of a core between them (the outbox still mails
+    /// tickets, with their PDFs, after they exist), or the timeout: the scans and the offline
+    /// verification are then measured without the instances' background work. Answers the seconds waited.
+    /// </summary>
+    public static async Task<double> WaitQuietAsync(IReadOnlyList<int> pids, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        if (pids.Count == 0) return 0;
+        while (waited.Elapsed < timeout)
+        {
+            var before = pids.Sum(CpuSeconds);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            if ((pids.Sum(CpuSeconds) - before) / 2 < 0.05) break;
+        }
+        return waited.Elapsed.TotalSeconds;
+    }
+
     /// <summary>The organizer registers a gate device; the device gets its token by client credentials.</summary>
     public static async Task<string> ScannerTokenAsync(HttpClient http, Guid eventId, string name)
     {

@@ -180,9 +180,10 @@ static async Task<int> CheckoutAsync(Options options)
     if (codes.Count == 0) { Console.Error.WriteLine("[bench] no ticket codes: nothing to scan"); return 1; }
     var token = await CheckoutBench.ScannerTokenAsync(http, ev.EventId, "Bench gate");
     var scan = new ScanWorkload(ev.EventId, codes, token);
-    await scan.WarmAsync(http, connections, warmup);
     // The app instances' CPU per scan (--pids): a cost that does not depend on what else the machine runs.
     var pids = options.Get("pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList();
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[bench] waited {await CheckoutBench.WaitQuietAsync(pids, TimeSpan.FromSeconds(120)):F0} s for the instances' background work (mail) to end"));
+    await scan.WarmAsync(http, connections, warmup);
     (double Cpu, long Scans) Mark() => (pids.Sum(CheckoutBench.CpuSeconds), scan.Scans);
     string CpuPerScan((double Cpu, long Scans) from) => pids.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
         $"; app CPU per scan {(pids.Sum(CheckoutBench.CpuSeconds) - from.Cpu) * 1e6 / Math.Max(1, scan.Scans - from.Scans):F0} µs over {pids.Count} instances");
@@ -201,6 +202,7 @@ static async Task<int> CheckoutAsync(Options options)
     bundleRequest.Headers.Add("X-Forwarded-Proto", "https");
     using var bundleResponse = await http.SendAsync(bundleRequest);
     var bundle = JsonNode.Parse(await bundleResponse.Content.ReadAsStringAsync())!;
+    await CheckoutBench.WaitQuietAsync(pids, TimeSpan.FromSeconds(30));
     var seconds = options.Int("verify-seconds", 10);
     foreach (var threads in new[] { 1, Environment.ProcessorCount })
     {

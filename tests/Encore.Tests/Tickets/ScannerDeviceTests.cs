@@ -6,6 +6,7 @@ using Encore.BuildingBlocks.Persistence;
 using Encore.Tests.Catalog;
 using Encore.Tests.Infrastructure;
 using Encore.Tests.Inventory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Tests.Tickets;
 
@@ -67,6 +68,45 @@ public sealed class ScannerDeviceTests
         // Another organizer cannot register devices for this event.
         var rival = await app.SecondOrganizerAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await rival.PostAsJsonAsync($"/api/organizer/events/{sale.EventId}/scanner-devices", new { name = "Sneaky" })).StatusCode);
+    }
+
+    /// <summary>
+    /// Each instance keeps the devices it saw allowed for a few seconds; a revocation on one instance
+    /// reaches the other by message (Redis pub/sub). The device cache here is long and the clock
+    /// stands still, so only the message can make the second instance refuse the device.
+    /// </summary>
+    [Fact]
+    public async Task A_device_revoked_on_one_instance_is_refused_by_another_that_had_it_cached()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var first = EncoreAppFactory.Postgres(seedDemo: true).With("Encore:Tickets:DeviceCacheSeconds", "30")
+            .WithServices(s => s.AddSingleton<TimeProvider>(clock));
+        await using var second = EncoreAppFactory.PostgresOn(first.ConnectionString).With("Encore:Tickets:DeviceCacheSeconds", "30")
+            .WithServices(s => s.AddSingleton<TimeProvider>(clock));
+        var organizer = await first.SignedInAsync("organizer@encore.test");
+        var sale = await first.SaleAsync(organizer);
+        var buyer = await first.NewBuyerAccountAsync();
+        await first.PublishAsync(TicketsHarness.Paid(sale, buyer, ["A1"]));
+        var holder = await first.SignedInAsync(buyer.Email);
+        var code = await holder.CodeAsync((await holder.TicketsAsync()).Single()["id"]!.GetValue<Guid>());
+
+        using var register = new HttpRequestMessage(HttpMethod.Post, $"/api/organizer/events/{sale.EventId}/scanner-devices") { Content = JsonContent.Create(new { name = "West gate" }) };
+        register.Headers.Add("Idempotency-Key", "device-west");
+        var device = await (await organizer.SendAsync(register)).ReadJsonAsync();
+        var gate = second.CreateClient();
+        gate.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await TokenAsync(first, device["clientId"]!.GetValue<string>(), device["clientSecret"]!.GetValue<string>()));
+        Assert.Equal("NotOpenYet", (await gate.ScanAsync(sale.EventId, code, "West gate")).Outcome());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await organizer.DeleteAsync($"/api/organizer/events/{sale.EventId}/scanner-devices/{device["id"]}")).StatusCode);
+
+        // Pub/sub delivers asynchronously: ask until the second instance refuses, for far longer than delivery takes.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        HttpResponseMessage refused;
+        while ((refused = await gate.PostAsJsonAsync($"/api/scanner/events/{sale.EventId}/scans", new { code })).StatusCode == HttpStatusCode.OK && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("Device revoked", (await refused.ReadJsonAsync())["title"]!.GetValue<string>());
     }
 
     static FormUrlEncodedContent Form(string clientId, string secret) => new(new Dictionary<string, string>
