@@ -182,7 +182,8 @@ static async Task<int> CheckoutAsync(Options options)
     var scan = new ScanWorkload(ev.EventId, codes, token);
     // The app instances' CPU per scan (--pids): a cost that does not depend on what else the machine runs.
     var pids = options.Get("pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToList();
-    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[bench] waited {await CheckoutBench.WaitQuietAsync(pids, TimeSpan.FromSeconds(120)):F0} s for the instances' background work (mail) to end"));
+    var quiet = await CheckoutBench.WaitQuietAsync(pids, TimeSpan.FromSeconds(120));
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[bench] waited {quiet:F0} s for the instances' background work (mail) to end"));
     await scan.WarmAsync(http, connections, warmup);
     (double Cpu, long Scans) Mark() => (pids.Sum(CheckoutBench.CpuSeconds), scan.Scans);
     string CpuPerScan((double Cpu, long Scans) from) => pids.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
