@@ -19,14 +19,15 @@ namespace Encore.BrowserTests;
 [Collection(SiteCollection.Name)]
 public sealed class OfflineScannerTests(EncoreSite site)
 {
-    // Sold out and used by no other browser test: its performance can be "tonight" for this test alone.
+    // Used by no other browser test: their performances can be "tonight" for these tests alone.
     const string Show = "neon-pulse";
+    const string RotatingShow = "midnight-quartet";
 
     /// <summary>Paid standing places for the demo buyer, as Orders would announce them, at a performance whose doors are open now.</summary>
-    async Task<(Guid EventId, Guid[] TicketIds)> IssueTonightAsync(int count)
+    async Task<(Guid EventId, Guid[] TicketIds)> IssueTonightAsync(string show, int count)
     {
         using var http = new HttpClient { BaseAddress = new Uri(site.BaseUrl) };
-        var ev = (await http.GetFromJsonAsync<JsonObject>($"/api/events/{Show}"))!;
+        var ev = (await http.GetFromJsonAsync<JsonObject>($"/api/events/{show}"))!;
         var eventId = (ev["event"] ?? ev)["id"]!.GetValue<Guid>();
         var performanceId = (ev["event"] ?? ev)["performances"]![0]!["id"]!.GetValue<Guid>();
         await using var scope = site.Services.CreateAsyncScope();
@@ -53,6 +54,9 @@ public sealed class OfflineScannerTests(EncoreSite site)
         return (eventId, ids);
     }
 
+    static async Task<string> CodeAsync(IBrowserContext holder, Guid ticketId) =>
+        (await (await holder.APIRequest.GetAsync($"/api/tickets/{ticketId}/code")).JsonAsync())!.Value.GetProperty("code").GetString()!;
+
     static async Task ScanAsync(IPage page, string code)
     {
         await page.Locator("#code").FocusAsync();
@@ -65,12 +69,9 @@ public sealed class OfflineScannerTests(EncoreSite site)
     [Fact]
     public async Task A_gate_offline_admits_once_refuses_a_forgery_and_syncs_its_admissions_reporting_a_conflict()
     {
-        var (eventId, tickets) = await IssueTonightAsync(2);
+        var (eventId, tickets) = await IssueTonightAsync(Show, 2);
         await using var buyer = await site.NewContextAsync("buyer");
-        var codes = new List<string>();
-        foreach (var id in tickets)
-            codes.Add((await (await buyer.APIRequest.GetAsync($"/api/tickets/{id}/code")).JsonAsync())!.Value.GetProperty("code").GetString()!);
-        var (first, second) = (codes[0], codes[1]);
+        var (first, second) = (await CodeAsync(buyer, tickets[0]), await CodeAsync(buyer, tickets[1]));
         // One character of the signature changed: still a well-formed code, but not the one the event's key signed.
         var forged = first[..100] + (first[100] == 'A' ? 'B' : 'A') + first[101..];
 
@@ -153,5 +154,41 @@ public sealed class OfflineScannerTests(EncoreSite site)
         // For the conflict the device now reports the server's first admission, not its own.
         await ScanAsync(gate, second);
         await Assertions.Expect(Verdict(gate, "AlreadyAdmitted")).ToContainTextAsync("at North gate (the server's record)");
+    }
+
+    [Fact]
+    public async Task Offline_a_gate_checks_the_live_code_of_an_event_that_requires_rotating_codes()
+    {
+        var (eventId, tickets) = await IssueTonightAsync(RotatingShow, 1);
+        await using var buyer = await site.NewContextAsync("buyer");
+        var printed = await CodeAsync(buyer, tickets[0]);
+        await using var organizer = await site.NewContextAsync("organizer");
+        var required = await organizer.APIRequest.PutAsync($"/api/organizer/events/{eventId}/ticketing", new() { DataObject = new { requireRotatingCodes = true } });
+        Assert.True(required.Ok, await required.TextAsync());
+
+        await using var east = await site.NewContextAsync("scanner");
+        var gate = await east.NewPageAsync();
+        await gate.GotoAsync($"/scan?event={eventId}");
+        await Assertions.Expect(gate.Locator("[data-offline-state]")).ToContainTextAsync("Ticket list for offline checks downloaded at");
+        await east.SetOfflineAsync(true);
+        await Assertions.Expect(gate.Locator("[data-offline-state]")).ToContainTextAsync("No network");
+
+        await ScanAsync(gate, printed);
+        await Assertions.Expect(Verdict(gate, "RotatingCodeRequired")).ToContainTextAsync("only the live code");
+        // The live code from the holder's phone, fetched now: its 15-second step is current.
+        var live = await CodeAsync(buyer, tickets[0]);
+        Assert.Equal(174, live.Length);
+        // A character of the 6-byte MAC changed: the signed part is genuine, the time part is not the ticket's.
+        var replayed = live[..168] + (live[168] == 'A' ? 'B' : 'A') + live[169..];
+        await ScanAsync(gate, replayed);
+        await Assertions.Expect(Verdict(gate, "CodeExpired")).ToContainTextAsync("This code has expired");
+        await ScanAsync(gate, live);
+        await Assertions.Expect(Verdict(gate, "Admitted")).ToContainTextAsync("Admit one");
+
+        await east.SetOfflineAsync(false);
+        await Assertions.Expect(gate.Locator("[data-offline-report]")).ToContainTextAsync("Synced 1 admission: 1 recorded, 0 conflicts");
+        await using var scope = site.Services.CreateAsyncScope();
+        var admitted = await scope.ServiceProvider.GetRequiredService<TicketsDbContext>().Tickets.AsNoTracking().SingleAsync(t => t.Id == tickets[0]);
+        Assert.True(admitted.CheckedInOffline);
     }
 }
