@@ -81,6 +81,7 @@ public sealed class OfflineScannerTests(EncoreSite site)
         var state = gate.Locator("[data-offline-state]");
         var said = gate.Locator("[role=status][data-scan-announce]");
         await Assertions.Expect(state).ToContainTextAsync("Ticket list for offline checks downloaded at");
+        await Assertions.Expect(state).ToContainTextAsync("This page opens without the network too.");
         await gate.Locator("#gate").FillAsync("East gate");
 
         await east.SetOfflineAsync(true);
@@ -105,6 +106,13 @@ public sealed class OfflineScannerTests(EncoreSite site)
         await Assertions.Expect(Verdict(gate, "Admitted")).ToBeVisibleAsync();
         await Assertions.Expect(state).ToContainTextAsync("2 admissions wait to sync.");
         await Axe.AssertNoViolationsAsync(gate);
+
+        // The browser reloads with no network: the page comes from the service worker, the list and the queue from the device.
+        await gate.ReloadAsync();
+        await Assertions.Expect(state).ToContainTextAsync("2 admissions wait to sync.");
+        await Assertions.Expect(state).ToContainTextAsync("No network");
+        await ScanAsync(gate, first);
+        await Assertions.Expect(Verdict(gate, "AlreadyAdmitted")).ToContainTextAsync("at East gate, on this device (offline)");
 
         // Meanwhile the north gate, online, admits the second ticket through the server.
         await using var north = await site.NewContextAsync("scanner");

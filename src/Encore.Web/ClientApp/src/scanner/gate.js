@@ -43,6 +43,28 @@ async function problemText(response, fallback) {
 }
 
 /** Takes over the code form of `root` ([data-scanner]); `say` speaks in the page's polite status region. */
+/**
+ * Registers the service worker that keeps this page openable offline (wwwroot/scanner-sw.js) and
+ * hands it what the page is made of; true once all of it is kept.
+ */
+async function keepPageOffline() {
+  if (!('serviceWorker' in navigator)) return false;
+  if (!navigator.onLine) return Boolean(navigator.serviceWorker.controller);
+  try {
+    await navigator.serviceWorker.register('/scanner-sw.js', { scope: '/scan' });
+    const registration = await navigator.serviceWorker.ready;
+    const urls = [location.href, ...Array.from(document.querySelectorAll('link[rel=stylesheet][href], script[src]'), (e) => e.href || e.src)];
+    return await new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (message) => resolve(message.data?.kept === true);
+      registration.active.postMessage({ keep: urls }, [channel.port2]);
+      setTimeout(() => resolve(false), 20000);
+    });
+  } catch {
+    return false;
+  }
+}
+
 export async function setUpGate(root, say) {
   const eventId = root.dataset.eventId;
   const form = root.querySelector('[data-scanner-form]');
@@ -69,6 +91,7 @@ export async function setUpGate(root, say) {
   let unreachable = false;
   let busy = false;
   let syncing = false;
+  let pageKept = false;
 
   const offline = () => manual || !navigator.onLine || unreachable;
   const pending = () => scans.filter((s) => !s.online && !s.synced);
@@ -88,6 +111,7 @@ export async function setUpGate(root, say) {
     } else {
       lines.push('No ticket list on this device yet: offline checks need one, downloaded while online.');
     }
+    if (pageKept) lines.push('This page opens without the network too.');
     const waiting = pending().length;
     lines.push(waiting === 0 ? 'Nothing waits to sync.' : `${waiting} ${waiting === 1 ? 'admission waits' : 'admissions wait'} to sync.`);
     state.textContent = lines.join(' ');
@@ -298,6 +322,7 @@ export async function setUpGate(root, say) {
   setInterval(() => { if (!offline()) refreshBundle(); }, REFRESH_MS);
 
   panel.hidden = false;
+  keepPageOffline().then((kept) => { pageKept = kept; render(); });
   const saved = await store.bundle(eventId);
   if (saved) await useBundle(saved.bundle, saved.fetchedAt);
   render();
