@@ -174,7 +174,7 @@ public sealed class OfflineScannerTests(EncoreSite site)
         var required = await organizer.APIRequest.PutAsync($"/api/organizer/events/{eventId}/ticketing", new() { DataObject = new { requireRotatingCodes = true } });
         Assert.True(required.Ok, await required.TextAsync());
 
-        await using var east = await site.NewContextAsync("scanner");
+        await using var east = await site.NewContextAsync("scanner", width: 320, height: 640);
         var gate = await east.NewPageAsync();
         await gate.GotoAsync($"/scan?event={eventId}");
         await Assertions.Expect(gate.Locator("[data-offline-state]")).ToContainTextAsync("Ticket list for offline checks downloaded at");
@@ -192,6 +192,8 @@ public sealed class OfflineScannerTests(EncoreSite site)
         await Assertions.Expect(Verdict(gate, "CodeExpired")).ToContainTextAsync("This code has expired");
         await ScanAsync(gate, live);
         await Assertions.Expect(Verdict(gate, "Admitted")).ToContainTextAsync("Admit one");
+        Assert.True(await gate.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "The page scrolls sideways at 320 px.");
+        await Axe.AssertNoViolationsAsync(gate);
 
         await east.SetOfflineAsync(false);
         await Assertions.Expect(gate.Locator("[data-offline-report]")).ToContainTextAsync("Synced 1 admission: 1 recorded, 0 conflicts");
