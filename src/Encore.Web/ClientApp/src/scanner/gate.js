@@ -6,7 +6,7 @@
 import { openStore } from './store.js';
 import { judge, prepare } from './verify.js';
 
-const TIMEOUT_MS = 8000;
+const TIMEOUT_MS = 10000;
 const RETRY_MS = 30000;
 const REFRESH_MS = 5 * 60000;
 const SYNC_BATCH = 500;
@@ -89,7 +89,6 @@ export async function setUpGate(root, say) {
   for (const s of scans) if (!admissions.has(s.ticketId)) admissions.set(s.ticketId, s);
   let manual = localStorage.getItem(MODE_KEY) === 'on';
   let unreachable = false;
-  let busy = false;
   let syncing = false;
   let pageKept = false;
 
@@ -161,7 +160,6 @@ export async function setUpGate(root, say) {
     if (where) box.append(element('p', null, where));
     result.replaceChildren(box);
     say([`${title}.`, verdict.message, where].filter(Boolean).join(' '));
-    input.value = '';
     input.focus();
   }
 
@@ -288,19 +286,19 @@ export async function setUpGate(root, say) {
     render();
   }
 
-  form.addEventListener('submit', async (event) => {
+  // Codes are judged one after another in the order they came: a wedge scanner may type the next
+  // while the server answers the last, so the field is emptied at once and each code waits its turn.
+  let turns = Promise.resolve();
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (busy) return;
     const text = input.value.trim();
     if (!text) { showProblem('Type the ticket\'s code, or scan it.'); return; }
     const gate = gateInput?.value.trim() || null;
-    busy = true;
-    try {
+    input.value = '';
+    turns = turns.then(async () => {
       if (!offline() && await checkOnline(text, gate)) return;
       await checkHere(text, gate);
-    } finally {
-      busy = false;
-    }
+    }).catch(() => showProblem('This code could not be checked. Scan it again.'));
   });
 
   toggle.addEventListener('click', () => {
