@@ -116,7 +116,6 @@ export async function setUpGate(root, say) {
     state.textContent = lines.join(' ');
     state.dataset.mode = offline() ? 'offline' : 'online';
     toggle.setAttribute('aria-pressed', manual ? 'true' : 'false');
-    syncButton.disabled = syncing;
 
     const conflicts = scans.filter((s) => s.conflict);
     conflictList.replaceChildren(...conflicts.map((s) => {
@@ -231,8 +230,11 @@ export async function setUpGate(root, say) {
       return true;
     }
     const verdict = await response.json();
-    if (verdict.admitted && verdict.ticketId)
-      await remember({ clientScanId: crypto.randomUUID(), eventId, ticketId: verdict.ticketId, code: text, gate, scannedAt: new Date().toISOString(), online: true, synced: true });
+    // Kept so that, offline later, this device answers a rescan as the server did.
+    if (verdict.ticketId && !admissions.has(verdict.ticketId) && (verdict.admitted || verdict.outcome === 'AlreadyAdmitted')) {
+      await remember({ clientScanId: crypto.randomUUID(), eventId, ticketId: verdict.ticketId, code: text, gate, scannedAt: new Date().toISOString(), online: true, synced: true,
+        firstScannedAt: verdict.admitted ? null : verdict.firstScannedAt, firstGate: verdict.admitted ? null : verdict.firstGate });
+    }
     show(verdict, null);
     return true;
   }
