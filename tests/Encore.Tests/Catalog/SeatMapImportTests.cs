@@ -122,6 +122,7 @@ public sealed class SeatMapImportTests
         Assert.Contains(seats, s => s.RestrictedView);
         Assert.Equal(4, theatre.Sections!.Count(s => s.Code!.StartsWith("BOX", StringComparison.Ordinal)));
         Assert.Empty(SeatMapImport.Validate(DemoVenues.Club(), Taxes));
+        Assert.Empty(SeatMapImport.Validate(DemoVenues.Ballroom(), Taxes));
     }
 
     [Theory]
@@ -144,7 +145,7 @@ public sealed class SeatMapImportTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/events/lowland-folk-session")).StatusCode);
 
         var facets = await (await client.GetAsync("/api/events/facets")).ReadJsonAsync();
-        Assert.Equal(["Manchester"], facets["cities"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(["Manchester", "Nashville"], facets["cities"]!.AsArray().Select(c => c!.GetValue<string>()));
 
         var theatre = (await (await client.GetAsync("/api/events/midnight-quartet")).ReadJsonAsync())["venue"]!["id"]!.GetValue<Guid>();
         var map = await (await client.GetAsync($"/api/venues/{theatre}/seatmap")).ReadJsonAsync();
