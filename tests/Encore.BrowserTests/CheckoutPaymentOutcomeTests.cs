@@ -15,7 +15,10 @@ public sealed class CheckoutPaymentOutcomeTests(EncoreSite site)
     const string Club = "/events/aurora-skies-winter-tour";
     const string Succeeds = "pm_card_visa";
     const string Declined = "pm_card_visa_chargeDeclined";
-    const string ThreeDSecure = "pm_card_authenticationRequired";
+    // Stripe's "3D Secure 2 required" card, typed in: the listed 3-D Secure card is also used by
+    // ThreeDSecureChallengeTests under many accounts, which the fraud screen rightly scores as a shared card.
+    const string ThreeDSecureNumber = "4000 0000 0000 3220";
+    const string ThreeDSecure = "pm_card_threeDSecure2Required";
 
     static Task<string> Focused(IPage page, string expression) =>
         page.EvaluateAsync<string>($"() => {{ const e = document.activeElement; return e ? String({expression}) : ''; }}");
@@ -59,6 +62,18 @@ public sealed class CheckoutPaymentOutcomeTests(EncoreSite site)
         Assert.True(await page.Locator($"input[name=paymentMethod][value={token}]").IsCheckedAsync());
     }
 
+    /// <summary>Types a test card number into checkout's card entry; it comes back as a chosen card.</summary>
+    static async Task TypeCardAsync(IPage page, string number, string token)
+    {
+        await TabToAsync(page, "e.hasAttribute('data-card-number')", "true");
+        await page.Keyboard.TypeAsync(number);
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Use this card", await Focused(page, "e.textContent.trim()"));
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("[data-card-status]")).ToContainTextAsync($"Card ending {number[^4..]} chosen.");
+        await Assertions.Expect(page.Locator($"input[name=paymentMethod][value={token}]")).ToBeCheckedAsync();
+    }
+
     static async Task PressPayAsync(IPage page)
     {
         await TabToAsync(page, "e.textContent.trim().startsWith('Pay ')", "true");
@@ -95,7 +110,7 @@ public sealed class CheckoutPaymentOutcomeTests(EncoreSite site)
     [Fact]
     public async Task A_declined_card_is_announced_the_order_stays_unpaid_and_another_card_pays_it()
     {
-        await using var context = await site.NewContextAsync("buyer");
+        await using var context = await site.NewContextAsync(await site.NewBuyerAsync("checkout"));
         var page = await context.NewPageAsync();
         var orderId = await HoldAndCheckOutAsync(page);
         var total = (await page.Locator("[data-order-total]").GetAttributeAsync("data-order-total"))!;
@@ -130,17 +145,18 @@ public sealed class CheckoutPaymentOutcomeTests(EncoreSite site)
     [Fact]
     public async Task A_buyer_chooses_the_3DS_card_passes_the_challenge_and_sees_the_confirmation()
     {
-        await using var context = await site.NewContextAsync("buyer");
+        await using var context = await site.NewContextAsync(await site.NewBuyerAsync("checkout"));
         var page = await context.NewPageAsync();
         var orderId = await HoldAndCheckOutAsync(page);
         var total = (await page.Locator("[data-order-total]").GetAttributeAsync("data-order-total"))!;
 
-        await ChooseCardAsync(page, ThreeDSecure);
+        await TypeCardAsync(page, ThreeDSecureNumber, ThreeDSecure);
+        await Axe.AssertNoViolationsAsync(page);
         await PressPayAsync(page);
         await page.WaitForURLAsync(url => At(url, "/simulated-gateway/3ds/"));
         // While the bank decides, nothing is paid.
         Assert.Equal("requires_action", await OrderStatusAsync(page, orderId));
-        await Assertions.Expect(page.Locator("dl")).ToContainTextAsync("3184");
+        await Assertions.Expect(page.Locator("dl")).ToContainTextAsync("3220");
 
         await CompleteChallengeAsync(page, pass: true);
         await ExpectConfirmationAsync(page, orderId, total);
@@ -149,11 +165,11 @@ public sealed class CheckoutPaymentOutcomeTests(EncoreSite site)
     [Fact]
     public async Task A_buyer_who_fails_the_challenge_is_told_and_the_order_is_not_paid()
     {
-        await using var context = await site.NewContextAsync("buyer");
+        await using var context = await site.NewContextAsync(await site.NewBuyerAsync("checkout"));
         var page = await context.NewPageAsync();
         var orderId = await HoldAndCheckOutAsync(page);
 
-        await ChooseCardAsync(page, ThreeDSecure);
+        await TypeCardAsync(page, ThreeDSecureNumber, ThreeDSecure);
         await PressPayAsync(page);
         await page.WaitForURLAsync(url => At(url, "/simulated-gateway/3ds/"));
         await CompleteChallengeAsync(page, pass: false);
