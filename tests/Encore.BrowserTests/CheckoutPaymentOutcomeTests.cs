@@ -21,6 +21,19 @@ public sealed class CheckoutPaymentOutcomeTests(EncoreSite site)
     const string ThreeDSecureNumber = "4000 0000 0000 3220";
     const string ThreeDSecure = "pm_card_threeDSecure2Required";
 
+    // One buyer of their own for these journeys: not the demo buyer, whose payments in other tests
+    // count towards the fraud screen's account velocity, and not one per test, since every headless
+    // browser here looks like one device and "a device paying for many accounts" is a fraud signal too.
+    static readonly SemaphoreSlim BuyerGate = new(1, 1);
+    static string? buyer;
+
+    async Task<string> BuyerAsync()
+    {
+        await BuyerGate.WaitAsync();
+        try { return buyer ??= await site.NewBuyerAsync("checkout"); }
+        finally { BuyerGate.Release(); }
+    }
+
     static Task<string> Focused(IPage page, string expression) =>
         page.EvaluateAsync<string>($"() => {{ const e = document.activeElement; return e ? String({expression}) : ''; }}");
 
@@ -111,7 +124,7 @@ public sealed class CheckoutPaymentOutcomeTests(EncoreSite site)
     [Fact]
     public async Task A_declined_card_is_announced_the_order_stays_unpaid_and_another_card_pays_it()
     {
-        await using var context = await site.NewContextAsync(await site.NewBuyerAsync("checkout"));
+        await using var context = await site.NewContextAsync(await BuyerAsync());
         var page = await context.NewPageAsync();
         var orderId = await HoldAndCheckOutAsync(page);
         var total = (await page.Locator("[data-order-total]").GetAttributeAsync("data-order-total"))!;
@@ -146,7 +159,7 @@ public sealed class CheckoutPaymentOutcomeTests(EncoreSite site)
     [Fact]
     public async Task A_buyer_chooses_the_3DS_card_passes_the_challenge_and_sees_the_confirmation()
     {
-        await using var context = await site.NewContextAsync(await site.NewBuyerAsync("checkout"));
+        await using var context = await site.NewContextAsync(await BuyerAsync());
         var page = await context.NewPageAsync();
         var orderId = await HoldAndCheckOutAsync(page);
         var total = (await page.Locator("[data-order-total]").GetAttributeAsync("data-order-total"))!;
@@ -166,7 +179,7 @@ public sealed class CheckoutPaymentOutcomeTests(EncoreSite site)
     [Fact]
     public async Task A_buyer_who_fails_the_challenge_is_told_and_the_order_is_not_paid()
     {
-        await using var context = await site.NewContextAsync(await site.NewBuyerAsync("checkout"));
+        await using var context = await site.NewContextAsync(await BuyerAsync());
         var page = await context.NewPageAsync();
         var orderId = await HoldAndCheckOutAsync(page);
 
