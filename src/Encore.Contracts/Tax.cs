@@ -88,6 +88,20 @@ public sealed record TaxQuote(string Currency, bool PricesIncludeTax, IReadOnlyL
     public long TotalGross => Lines.Sum(l => l.Gross);
 }
 
+/// <summary>
+/// The subdivisions tax tells apart, so that a venue's place is checked when the organizer records
+/// it rather than refused when a buyer checks out (the catalog asks when a venue is imported).
+/// </summary>
+public interface ITaxJurisdictions
+{
+    /// <summary>
+    /// ISO 3166-2 codes (such as <c>US-TX</c>) of the subdivisions of <paramref name="country"/>
+    /// (ISO 3166-1 alpha-2) that have rules of their own and can be priced. Empty when the country
+    /// is taxed as a whole; when not empty, a place in that country must name one of them.
+    /// </summary>
+    IReadOnlyCollection<string> SubdivisionsOf(string country);
+}
+
 /// <summary>The request cannot be taxed as given (an unknown jurisdiction, a bad amount).</summary>
 public sealed class TaxRequestException(string message) : Exception(message);
 

@@ -137,6 +137,26 @@ public sealed class EncoreSite : IAsyncLifetime
         return (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 1))!.Single();
     }
 
+    /// <summary>
+    /// A buyer account of its own (an established one, a year old), for a journey whose payment must
+    /// not be scored by what other tests' payments did to the shared demo buyer (fraud velocity).
+    /// Answers the visitor name for <see cref="NewContextAsync"/>.
+    /// </summary>
+    public async Task<string> NewBuyerAsync(string prefix)
+    {
+        var visitor = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Encore.Identity.EncoreUser>>();
+        var user = new Encore.Identity.EncoreUser
+        {
+            Id = Guid.CreateVersion7(), UserName = EmailOf(visitor), Email = EmailOf(visitor), EmailConfirmed = true,
+            DisplayName = "Test buyer", CreatedAt = DateTimeOffset.UtcNow.AddYears(-1),
+        };
+        var created = await users.CreateAsync(user, DemoPassword);
+        if (!created.Succeeded) throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+        return visitor;
+    }
+
     /// <summary>The code in the newest step-up mail to the account (development mailbox).</summary>
     public string LatestStepUpCode(string email) =>
         Regex.Match(Services.GetRequiredService<DevelopmentMailbox>().Newest()

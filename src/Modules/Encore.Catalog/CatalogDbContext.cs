@@ -51,6 +51,7 @@ internal class CatalogDbContext(DbContextOptions options) : DbContext(options)
             e.Property(v => v.Address).HasMaxLength(SeatMapLimits.AddressMax);
             e.Property(v => v.City).HasMaxLength(SeatMapLimits.CityMax);
             e.Property(v => v.CountryCode).HasMaxLength(2);
+            e.Property(v => v.Region).HasMaxLength(SeatMapLimits.RegionMax);
             e.Property(v => v.TimeZone).HasMaxLength(64);
             e.HasIndex(v => v.OrganizerId);
             e.HasOne<Organizer>().WithMany().HasForeignKey(v => v.OrganizerId);

@@ -4,20 +4,23 @@ using Encore.Catalog.Events;
 using Encore.Catalog.Organizers;
 using Encore.Catalog.Venues;
 using Encore.Contracts.Catalog;
+using Encore.Contracts.Tax;
 using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Catalog;
 
 /// <summary>
-/// The demo organizer, its two Manchester venues and a programme of events around "now", so the
-/// site shows every status (on sale, presale, coming soon, sold out, cancelled, draft). Idempotent:
-/// each piece is looked up by its natural key first.
+/// The demo organizer, its two Manchester venues and one in Nashville, and a programme of events
+/// around "now", so the site shows every status (on sale, presale, coming soon, sold out,
+/// cancelled, draft) and a US sale with sales tax added. Idempotent: each piece is looked up by its
+/// natural key first.
 /// </summary>
-internal sealed class CatalogDemoData(CatalogDbContext db, TimeProvider clock)
+internal sealed class CatalogDemoData(CatalogDbContext db, ITaxJurisdictions taxes, TimeProvider clock)
 {
     public const string OrganizerSlug = "northern-lights-live";
     public const string TheatreName = "The Royal Crescent Theatre";
     public const string ClubName = "The Foundry";
+    public const string BallroomName = "The Cumberland Ballroom";
     public const string PresaleCode = "CRESCENT";
     const string Zone = "Europe/London";
 
@@ -41,8 +44,9 @@ internal sealed class CatalogDemoData(CatalogDbContext db, TimeProvider clock)
 
         var theatre = await EnsureVenueAsync(organizer.Id, DemoVenues.Theatre());
         var club = await EnsureVenueAsync(organizer.Id, DemoVenues.Club());
+        var ballroom = await EnsureVenueAsync(organizer.Id, DemoVenues.Ballroom());
 
-        foreach (var plan in Programme(theatre, club))
+        foreach (var plan in Programme(theatre, club, ballroom))
             await EnsureEventAsync(organizer.Id, plan, now);
     }
 
@@ -50,7 +54,7 @@ internal sealed class CatalogDemoData(CatalogDbContext db, TimeProvider clock)
     {
         var existing = await db.Venues.Where(v => v.OrganizerId == organizerId && v.Name == document.Name).Select(v => (Guid?)v.Id).SingleOrDefaultAsync();
         if (existing is { } id) return id;
-        var errors = SeatMapImport.Validate(document);
+        var errors = SeatMapImport.Validate(document, taxes);
         if (errors.Count > 0)
             throw new InvalidOperationException($"Demo venue '{document.Name}' is invalid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         var venue = SeatMapImport.ToVenue(document, organizerId, clock.GetUtcNow());
@@ -69,9 +73,10 @@ internal sealed class CatalogDemoData(CatalogDbContext db, TimeProvider clock)
 
     sealed record Plan(
         string Slug, string Title, string Genre, string Description, Guid VenueId, Show[] Shows,
-        (string Name, long Pence, string Zone)[] Tiers, Window[] Windows, Outcome Outcome);
+        (string Name, long Minor, string Zone)[] Tiers, Window[] Windows, Outcome Outcome,
+        string Currency = "GBP", string TimeZone = Zone);
 
-    IEnumerable<Plan> Programme(Guid theatre, Guid club)
+    IEnumerable<Plan> Programme(Guid theatre, Guid club, Guid ballroom)
     {
         (string, long, string)[] theatreTiers = [("Box", 9500, "BOX"), ("Stalls", 6500, "STALLS"), ("Dress Circle", 5200, "CIRCLE"), ("Upper Circle", 3200, "UPPER")];
         (string, long, string)[] clubTiers = [("Standing", 3500, "FLOOR"), ("Balcony", 4500, "BALCONY")];
@@ -103,22 +108,26 @@ internal sealed class CatalogDemoData(CatalogDbContext db, TimeProvider clock)
             "A winter session of folk songs and stories; details to be announced.",
             theatre, [new(70, 19, 30)], theatreTiers,
             [new(OnSaleKind.General, 30)], Outcome.Draft);
+        yield return new("harmony-creek-nashville", "Harmony Creek: Live in Nashville", "country",
+            "The bluegrass-tinged five-piece play two sets at The Cumberland Ballroom, with Tennessee sales tax shown at checkout.",
+            ballroom, [new(25, 20, 0)], [("General admission", 4500, "FLOOR"), ("Balcony", 6000, "BALCONY")],
+            [new(OnSaleKind.General, -5)], Outcome.Published, "USD", "America/Chicago");
     }
 
     async Task EnsureEventAsync(Guid organizerId, Plan plan, DateTimeOffset now)
     {
         if (await db.Events.AnyAsync(e => e.Slug == plan.Slug)) return;
         var ev = Event.Draft(organizerId, plan.VenueId, new EventDetails(plan.Title, plan.Description, plan.Genre, null), plan.Slug, now);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(Zone)).DateTime);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(plan.TimeZone)).DateTime);
         foreach (var show in plan.Shows)
         {
             var starts = today.AddDays(show.DaysFromNow).ToDateTime(new TimeOnly(show.Hour, show.Minute));
-            var performance = Performance.Schedule(ev.Id, new PerformanceTimes(starts, starts.AddHours(-1), Zone, 150))
-                ?? throw new InvalidOperationException($"Demo performance at {starts} does not exist in {Zone}.");
+            var performance = Performance.Schedule(ev.Id, new PerformanceTimes(starts, starts.AddHours(-1), plan.TimeZone, 150))
+                ?? throw new InvalidOperationException($"Demo performance at {starts} does not exist in {plan.TimeZone}.");
             Check(ev.AddPerformance(performance, now));
         }
-        foreach (var (name, pence, zone) in plan.Tiers)
-            Check(ev.AddTier(TicketTier.For(ev.Id, new TierTerms(name, new Money(pence, "GBP"), [], zone, 1, 8)), now));
+        foreach (var (name, minor, zone) in plan.Tiers)
+            Check(ev.AddTier(TicketTier.For(ev.Id, new TierTerms(name, new Money(minor, plan.Currency), [], zone, 1, 8)), now));
         // Windows open on the hour so the demo reads naturally.
         var hour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
         var lastStart = ev.Performances.Max(p => p.StartsAtUtc);

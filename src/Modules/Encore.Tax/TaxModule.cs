@@ -20,6 +20,7 @@ public static class TaxModule
         var options = TaxOptions.From(configuration);
         services.AddSingleton(options);
         services.AddSingleton(JurisdictionTable.Load(configuration));
+        services.AddSingleton<ITaxJurisdictions, TaxJurisdictions>();
         services.AddModuleDbContext<TaxDbContext, SqliteTaxDbContext, PostgresTaxDbContext>(configuration, TaxDbContext.Schema);
 
         if (options.Provider == "AvaTax")

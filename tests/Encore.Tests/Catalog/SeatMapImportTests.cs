@@ -3,12 +3,20 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Encore.BuildingBlocks.Persistence;
 using Encore.Catalog.Venues;
+using Encore.Contracts.Tax;
+using Encore.Tax;
+using Encore.Tax.Rates;
+using Microsoft.Extensions.Configuration;
 using Encore.Tests.Infrastructure;
 
 namespace Encore.Tests.Catalog;
 
 public sealed class SeatMapImportTests
 {
+    /// <summary>The tax module's own answer from its shipped tables, as the app has it.</summary>
+    internal static readonly ITaxJurisdictions Taxes = new TaxJurisdictions(
+        JurisdictionTable.Load(new ConfigurationBuilder().Build()), TaxOptions.From(new ConfigurationBuilder().Build()));
+
     [Fact]
     public async Task An_import_with_a_repeated_seat_names_the_offending_seat()
     {
@@ -41,7 +49,7 @@ public sealed class SeatMapImportTests
             new SectionDocument("bad code", "", SectionKind.GeneralAdmission, null, 100_001, 0, 0, 50, null, null),
         ]);
 
-        var errors = SeatMapImport.Validate(doc);
+        var errors = SeatMapImport.Validate(doc, Taxes);
 
         Assert.Contains("countryCode", errors.Keys);
         Assert.Contains("timeZone", errors.Keys);
@@ -67,7 +75,7 @@ public sealed class SeatMapImportTests
 
         var doc = System.Text.Json.JsonSerializer.Deserialize<SeatMapDocument>(json, CatalogClient.Json)!;
 
-        Assert.Empty(SeatMapImport.Validate(doc));
+        Assert.Empty(SeatMapImport.Validate(doc, Taxes));
         Assert.Equal(3, doc.Sections!.Count);
         Assert.Equal(SectionKind.GeneralAdmission, doc.Sections[2].Kind);
     }
@@ -96,7 +104,7 @@ public sealed class SeatMapImportTests
         var doc = new SeatMapDocument("Huge", "Street", "City", "GB", "Europe/London", 100, 100,
             [new SectionDocument("ARENA", "Arena", SectionKind.Reserved, null, null, null, null, null, null, rows)]);
 
-        var errors = SeatMapImport.Validate(doc);
+        var errors = SeatMapImport.Validate(doc, Taxes);
 
         Assert.Equal("A venue has at most 50,000 seats; this one has 54,000.", errors["sections"].Single());
     }
@@ -106,14 +114,15 @@ public sealed class SeatMapImportTests
     {
         var theatre = DemoVenues.Theatre();
 
-        Assert.Empty(SeatMapImport.Validate(theatre));
+        Assert.Empty(SeatMapImport.Validate(theatre, Taxes));
         var seats = theatre.Sections!.SelectMany(s => s.Rows!).SelectMany(r => r.Seats!).ToList();
         Assert.True(seats.Count > 2000);
         Assert.Contains(seats, s => s.Wheelchair);
         Assert.Contains(seats, s => s.Companion);
         Assert.Contains(seats, s => s.RestrictedView);
         Assert.Equal(4, theatre.Sections!.Count(s => s.Code!.StartsWith("BOX", StringComparison.Ordinal)));
-        Assert.Empty(SeatMapImport.Validate(DemoVenues.Club()));
+        Assert.Empty(SeatMapImport.Validate(DemoVenues.Club(), Taxes));
+        Assert.Empty(SeatMapImport.Validate(DemoVenues.Ballroom(), Taxes));
     }
 
     [Theory]
@@ -136,7 +145,7 @@ public sealed class SeatMapImportTests
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/events/lowland-folk-session")).StatusCode);
 
         var facets = await (await client.GetAsync("/api/events/facets")).ReadJsonAsync();
-        Assert.Equal(["Manchester"], facets["cities"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(["Manchester", "Nashville"], facets["cities"]!.AsArray().Select(c => c!.GetValue<string>()));
 
         var theatre = (await (await client.GetAsync("/api/events/midnight-quartet")).ReadJsonAsync())["venue"]!["id"]!.GetValue<Guid>();
         var map = await (await client.GetAsync($"/api/venues/{theatre}/seatmap")).ReadJsonAsync();

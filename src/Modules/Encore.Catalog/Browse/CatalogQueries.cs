@@ -14,7 +14,8 @@ internal sealed record EventFilter(
 
 internal sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
 
-internal sealed record VenueSummary(Guid Id, string Name, string City, string CountryCode, string TimeZone);
+/// <param name="Region">ISO 3166-2 subdivision such as <c>US-NY</c>, when recorded.</param>
+internal sealed record VenueSummary(Guid Id, string Name, string City, string CountryCode, string? Region, string TimeZone);
 
 internal sealed record EventSummary(
     Guid Id, string Slug, string Title, string Genre, string? ImageUrl, EventStatus Status,
@@ -46,10 +47,10 @@ public sealed record SectionView(
     int? X, int? Y, int? Width, int? Height, IReadOnlyList<RowView> Rows);
 
 public sealed record SeatMapView(
-    Guid VenueId, string Name, string Address, string City, string CountryCode, string TimeZone,
+    Guid VenueId, string Name, string Address, string City, string CountryCode, string? Region, string TimeZone,
     int Width, int Height, int SeatCount, int GeneralAdmissionCapacity, IReadOnlyList<SectionView> Sections);
 
-internal sealed record OrganizerVenue(Guid Id, Guid OrganizerId, string Name, string City, string CountryCode, string TimeZone, int SectionCount, int SeatCount, int GeneralAdmissionCapacity);
+internal sealed record OrganizerVenue(Guid Id, Guid OrganizerId, string Name, string City, string CountryCode, string? Region, string TimeZone, int SectionCount, int SeatCount, int GeneralAdmissionCapacity);
 
 internal sealed record OrganizerEvent(Guid Id, string Slug, string Title, string VenueName, StoredEventStatus StoredStatus, EventStatus Status, DateTime? FirstStartsAtLocal, int PerformanceCount, Guid Version);
 
@@ -129,7 +130,7 @@ internal sealed class CatalogQueries(CatalogDbContext db, TimeProvider clock)
             s.Id, s.Code, s.Name, s.Kind, s.PriceZone, s.Capacity, s.X, s.Y, s.Width, s.Height,
             s.Rows.OrderBy(r => r.Order).Select(r => new RowView(r.Id, r.Label,
                 r.Seats.OrderBy(x => x.Order).Select(x => new SeatView(x.Id, x.Label, x.X, x.Y, x.Wheelchair, x.Companion, x.RestrictedView, x.Aisle)).ToList())).ToList())).ToList();
-        return new SeatMapView(venue.Id, venue.Name, venue.Address, venue.City, venue.CountryCode, venue.TimeZone, venue.Width, venue.Height,
+        return new SeatMapView(venue.Id, venue.Name, venue.Address, venue.City, venue.CountryCode, venue.Region, venue.TimeZone, venue.Width, venue.Height,
             sections.Sum(s => s.Rows.Sum(r => r.Seats.Count)),
             sections.Sum(s => s.Capacity ?? 0),
             sections);
@@ -168,7 +169,7 @@ internal sealed class CatalogQueries(CatalogDbContext db, TimeProvider clock)
     public async Task<IReadOnlyList<OrganizerVenue>> ListOrganizerVenuesAsync(Guid userId, CancellationToken ct = default) =>
         await db.Venues.AsNoTracking().OwnedBy(db, userId)
             .OrderBy(v => v.Name)
-            .Select(v => new OrganizerVenue(v.Id, v.OrganizerId, v.Name, v.City, v.CountryCode, v.TimeZone,
+            .Select(v => new OrganizerVenue(v.Id, v.OrganizerId, v.Name, v.City, v.CountryCode, v.Region, v.TimeZone,
                 v.Sections.Count,
                 v.Sections.SelectMany(s => s.Rows).SelectMany(r => r.Seats).Count(),
                 v.Sections.Sum(s => s.Capacity ?? 0)))
@@ -230,7 +231,7 @@ internal sealed class CatalogQueries(CatalogDbContext db, TimeProvider clock)
     {
         var distinct = ids.Distinct().ToList();
         return await db.Venues.AsNoTracking().Where(v => distinct.Contains(v.Id))
-            .ToDictionaryAsync(v => v.Id, v => new VenueSummary(v.Id, v.Name, v.City, v.CountryCode, v.TimeZone), ct);
+            .ToDictionaryAsync(v => v.Id, v => new VenueSummary(v.Id, v.Name, v.City, v.CountryCode, v.Region, v.TimeZone), ct);
     }
 
     internal static IQueryable<Event> WithChildren(IQueryable<Event> events) =>

@@ -13,8 +13,10 @@ internal sealed class CatalogCheckoutSource(CatalogDbContext db) : ICatalogCheck
         if (ev is null) return null;
         var venue = await db.Venues.AsNoTracking().SingleAsync(v => v.Id == ev.VenueId, cancellationToken);
         var organizer = await db.Organizers.AsNoTracking().SingleAsync(o => o.Id == ev.OrganizerId, cancellationToken);
-        // Venues do not record a subdivision yet; US venues need one for tax (docs/orders.md).
         return new CheckoutEvent(ev.Id, ev.Slug, ev.Title, ev.OrganizerId, organizer.Name, venue.Name, venue.Address, venue.City,
-            venue.CountryCode, null, venue.TimeZone, ev.Status == StoredEventStatus.Cancelled);
+            venue.CountryCode, SubdivisionOf(venue.Region), venue.TimeZone, ev.Status == StoredEventStatus.Cancelled);
     }
+
+    /// <summary>The contract's region is the subdivision without its country: "US-NY" → "NY".</summary>
+    public static string? SubdivisionOf(string? region) => region is { Length: > 3 } ? region[3..] : null;
 }

@@ -47,6 +47,15 @@ internal static class DemoVenues
             new SectionDocument("BALCONY", "Balcony (standing)", SectionKind.GeneralAdmission, "BALCONY", 200, 100, 620, 800, 140, null),
         ]);
 
+    /// <summary>A US venue, so the demo shows sales tax added at checkout (Tennessee taxes admissions and their fees).</summary>
+    public static SeatMapDocument Ballroom() => new(
+        "The Cumberland Ballroom", "210 Commerce Street", "Nashville", "US", "America/Chicago", 1000, 800,
+        [
+            new SectionDocument("FLOOR", "General admission floor", SectionKind.GeneralAdmission, "FLOOR", 900, 100, 120, 800, 440, null),
+            new SectionDocument("BALCONY", "Balcony (standing)", SectionKind.GeneralAdmission, "BALCONY", 150, 100, 620, 800, 140, null),
+        ],
+        Region: "US-TN");
+
     sealed record Flags(bool Wheelchair, bool Companion, bool RestrictedView);
 
     /// <summary>One curved tier: each row one seat wider than the one in front, split by the centre aisle.</summary>

@@ -3,6 +3,7 @@ using Encore.BuildingBlocks.Http;
 using Encore.Catalog.Browse;
 using Encore.Catalog.Http;
 using Encore.Catalog.Organizers;
+using Encore.Contracts.Tax;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ internal static class OrganizerVenues
     {
         organizer.MapPost("/venues", Import).Idempotent()
             .WithSummary("Import a venue with its seat map")
-            .WithDescription("The body is a seat map document (docs/seat-map-format.md). Errors name the offending item by its JSON path.")
+            .WithDescription("The body is a seat map document (docs/seat-map-format.md). A venue in a country whose tax differs by subdivision (the US) names its region, an ISO 3166-2 code such as US-NY that the tax tables know. Errors name the offending item by its JSON path.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         organizer.MapGet("/venues", List).WithSummary("List the venues of your organizers");
@@ -27,11 +28,11 @@ internal static class OrganizerVenues
     }
 
     internal static async Task<Results<Created<OrganizerVenue>, ValidationProblem, ProblemHttpResult>> Import(
-        SeatMapDocument request, Guid? organizerId, ClaimsPrincipal user, CatalogDbContext db, TimeProvider clock, CancellationToken ct)
+        SeatMapDocument request, Guid? organizerId, ClaimsPrincipal user, CatalogDbContext db, ITaxJurisdictions taxes, TimeProvider clock, CancellationToken ct)
     {
         var (owner, problem) = await Membership.OrganizerForAsync(db, user, organizerId, ct);
         if (problem is not null) return problem;
-        var errors = SeatMapImport.Validate(request);
+        var errors = SeatMapImport.Validate(request, taxes);
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         var venue = SeatMapImport.ToVenue(request, owner!.Value, clock.GetUtcNow());
@@ -39,7 +40,7 @@ internal static class OrganizerVenues
         await db.SaveChangesAsync(ct);
         var sections = venue.Sections;
         return TypedResults.Created($"/api/organizer/venues/{venue.Id}", new OrganizerVenue(
-            venue.Id, venue.OrganizerId, venue.Name, venue.City, venue.CountryCode, venue.TimeZone, sections.Count,
+            venue.Id, venue.OrganizerId, venue.Name, venue.City, venue.CountryCode, venue.Region, venue.TimeZone, sections.Count,
             sections.Sum(s => s.Rows.Sum(r => r.Seats.Count)), sections.Sum(s => s.Capacity ?? 0)));
     }
 

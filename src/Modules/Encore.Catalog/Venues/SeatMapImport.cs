@@ -1,4 +1,5 @@
 using Encore.BuildingBlocks;
+using Encore.Contracts.Tax;
 
 namespace Encore.Catalog.Venues;
 
@@ -7,6 +8,8 @@ internal static class SeatMapLimits
     public const int NameMax = 200;
     public const int AddressMax = 300;
     public const int CityMax = 100;
+    /// <summary>ISO 3166-2: two letters, a hyphen, up to three letters or digits.</summary>
+    public const int RegionMax = 6;
     public const int CodeMax = 20;
     public const int LabelMax = 10;
     public const int MaxSections = 200;
@@ -18,9 +21,11 @@ internal static class SeatMapLimits
 }
 
 /// <summary>A venue with its seat map, as an organizer uploads it (docs/seat-map-format.md).</summary>
+/// <param name="Region">ISO 3166-2 subdivision such as <c>US-NY</c>: required where tax differs by
+/// subdivision (every US state), optional elsewhere.</param>
 internal sealed record SeatMapDocument(
     string? Name, string? Address, string? City, string? CountryCode, string? TimeZone,
-    int Width, int Height, IReadOnlyList<SectionDocument>? Sections);
+    int Width, int Height, IReadOnlyList<SectionDocument>? Sections, string? Region = null);
 
 internal sealed record SectionDocument(
     string? Code, string? Name, SectionKind Kind, string? PriceZone, int? Capacity,
@@ -35,7 +40,7 @@ internal sealed record SeatDocument(
 /// <summary>Checks a seat map document and turns it into a venue; every error names the item it is about.</summary>
 internal static class SeatMapImport
 {
-    public static Dictionary<string, string[]> Validate(SeatMapDocument doc)
+    public static Dictionary<string, string[]> Validate(SeatMapDocument doc, ITaxJurisdictions taxes)
     {
         var errors = new Errors();
         errors.Text("name", doc.Name, SeatMapLimits.NameMax, "Venue name");
@@ -43,6 +48,8 @@ internal static class SeatMapImport
         errors.Text("city", doc.City, SeatMapLimits.CityMax, "City");
         if (doc.CountryCode is not { Length: 2 } cc || !cc.All(char.IsAsciiLetterUpper))
             errors.Add("countryCode", "Country code must be an ISO 3166-1 alpha-2 code in capitals, such as 'GB'.");
+        else
+            CheckRegion(errors, cc, doc.Region, taxes);
         if (!IsTimeZone(doc.TimeZone))
             errors.Add("timeZone", $"Time zone '{doc.TimeZone}' is not a known IANA time zone, such as 'Europe/London'.");
         if (doc.Width is < 1 or > SeatMapLimits.MaxCoordinate)
@@ -150,6 +157,30 @@ internal static class SeatMapImport
         return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId;
     }
 
+    /// <summary>
+    /// Where tax differs by subdivision (sales tax by US state), the venue must say which one, and
+    /// one the tax module can price: a sale is never taxed as if the state had no tax. Elsewhere a
+    /// region is optional, but must be a subdivision code of the venue's country.
+    /// </summary>
+    static void CheckRegion(Errors errors, string country, string? region, ITaxJurisdictions taxes)
+    {
+        var known = taxes.SubdivisionsOf(country);
+        if (string.IsNullOrEmpty(region))
+        {
+            if (known.Count > 0)
+                errors.Add("region", $"A venue in {country} needs its region, the ISO 3166-2 code of its state such as '{known.First()}': sales tax depends on it.");
+            return;
+        }
+        if (region.Length is < 4 or > SeatMapLimits.RegionMax || !region.StartsWith(country + "-", StringComparison.Ordinal)
+            || !region[3..].All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)))
+        {
+            errors.Add("region", $"Region '{region}' must be an ISO 3166-2 code of {country} in capitals, such as '{(known.Count > 0 ? known.First() : country + "-XX")}'.");
+            return;
+        }
+        if (known.Count > 0 && !known.Contains(region))
+            errors.Add("region", $"Tax has no rules for region '{region}'; it knows {string.Join(", ", known)}. An operator adds a jurisdiction under Encore:Tax:Jurisdictions.");
+    }
+
     /// <summary>Only for a document that <see cref="Validate"/> accepted.</summary>
     public static Venue ToVenue(SeatMapDocument doc, Guid organizerId, DateTimeOffset now)
     {
@@ -162,6 +193,7 @@ internal static class SeatMapImport
             Address = doc.Address!.Trim(),
             City = doc.City!.Trim(),
             CountryCode = doc.CountryCode!,
+            Region = string.IsNullOrEmpty(doc.Region) ? null : doc.Region,
             TimeZone = doc.TimeZone!,
             Width = doc.Width,
             Height = doc.Height,

@@ -21,6 +21,8 @@ internal sealed class Venue
     public string Address { get; init; } = "";
     public string City { get; init; } = "";
     public string CountryCode { get; init; } = "";
+    /// <summary>ISO 3166-2 subdivision (<c>US-NY</c>); always set where tax differs by subdivision.</summary>
+    public string? Region { get; init; }
     public string TimeZone { get; init; } = "";
     /// <summary>The drawing's coordinate space; seats lie within 0..Width and 0..Height.</summary>
     public int Width { get; init; }

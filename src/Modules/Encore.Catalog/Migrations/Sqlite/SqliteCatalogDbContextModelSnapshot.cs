@@ -512,6 +512,10 @@ namespace Encore.Catalog.Migrations.Sqlite
                     b.Property<Guid>("OrganizerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Region")
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)
