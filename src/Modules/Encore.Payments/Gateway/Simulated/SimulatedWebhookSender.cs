@@ -25,34 +25,39 @@ internal sealed class SimulatedWebhookSender(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
         var now = clock.GetUtcNow();
+        // The whole due rows at once: a claimed delivery is sent from what was read, not read again.
         var due = await db.SimulatedWebhooks.AsNoTracking()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
-            .OrderBy(d => d.CreatedAt).Select(d => d.EventId).Take(20).ToListAsync(ct);
+            .OrderBy(d => d.CreatedAt).Take(20).ToArrayAsync(ct);
+        // Every instance reads the same oldest rows; each works through them in its own order, so they
+        // mostly claim different ones instead of racing for the first. Stripe does not promise order either.
+        Random.Shared.Shuffle(due);
         var delivered = 0;
-        foreach (var id in due)
+        foreach (var delivery in due)
         {
             // Claim it: only the instance whose conditional update wins sends it now.
+            var id = delivery.EventId;
             var claimed = await db.SimulatedWebhooks
                 .Where(d => d.EventId == id && d.Status == DeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < now))
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, now + LeaseTime), ct);
             if (claimed == 0) continue;
-            var delivery = await db.SimulatedWebhooks.SingleAsync(d => d.EventId == id, ct);
             var (ok, error) = await SendAsync(delivery.Payload, ct);
-            delivery.Attempts++;
-            delivery.LockedUntil = null;
             if (ok)
             {
-                delivery.Status = DeliveryStatus.Delivered;
-                delivery.DeliveredAt = clock.GetUtcNow();
+                var at = clock.GetUtcNow();
+                await db.SimulatedWebhooks.Where(d => d.EventId == id).ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.Attempts, d => d.Attempts + 1).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null)
+                    .SetProperty(d => d.Status, DeliveryStatus.Delivered).SetProperty(d => d.DeliveredAt, at), ct);
                 delivered++;
+                continue;
             }
-            else
-            {
-                delivery.LastError = error is { Length: > 1000 } ? error[..1000] : error;
-                if (delivery.Attempts >= options.Simulated.WebhookMaxAttempts) delivery.Status = DeliveryStatus.GaveUp;
-                else delivery.NextAttemptAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, delivery.Attempts)));
-                logger.LogWarning("Simulated webhook {EventId} ({Type}) not accepted, attempt {Attempts}: {Error}", delivery.EventId, delivery.Type, delivery.Attempts, error);
-            }
+            var failed = await db.SimulatedWebhooks.SingleAsync(d => d.EventId == id, ct);
+            failed.Attempts++;
+            failed.LockedUntil = null;
+            failed.LastError = error is { Length: > 1000 } ? error[..1000] : error;
+            if (failed.Attempts >= options.Simulated.WebhookMaxAttempts) failed.Status = DeliveryStatus.GaveUp;
+            else failed.NextAttemptAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, failed.Attempts)));
+            logger.LogWarning("Simulated webhook {EventId} ({Type}) not accepted, attempt {Attempts}: {Error}", failed.EventId, failed.Type, failed.Attempts, error);
             await db.SaveChangesAsync(ct);
         }
         return delivered;
