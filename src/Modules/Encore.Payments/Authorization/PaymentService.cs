@@ -230,6 +230,11 @@ internal sealed class PaymentService(
         return await db.Attempts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == paymentId, ct);
     }
 
+    /// <summary>Whether an event about this intent could change its attempt: only an attempt waiting on the buyer's challenge learns from one (see <see cref="ApplyWebhookIntentAsync"/>).</summary>
+    public Task<bool> WaitsForAsync(Guid? paymentId, string intentId, CancellationToken ct) => paymentId is { } id
+        ? db.Attempts.AsNoTracking().AnyAsync(a => a.Id == id && a.State == AttemptState.RequiresAction && a.ProviderReference == intentId, ct)
+        : db.Attempts.AsNoTracking().AnyAsync(a => a.ProviderReference == intentId && a.State == AttemptState.RequiresAction, ct);
+
     /// <summary>Applies an intent a webhook carried to the attempt it belongs to; a no-op when the attempt already knows.</summary>
     public async Task ApplyWebhookIntentAsync(Guid? paymentId, GatewayIntent intent, CancellationToken ct)
     {
