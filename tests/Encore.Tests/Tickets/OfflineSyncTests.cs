@@ -35,6 +35,9 @@ public sealed class OfflineSyncTests
         Assert.Equal([ids[TicketsHarness.Seat("A3")]], bundle["voided"]!.AsArray().Select(n => n!.GetValue<Guid>()));
         Assert.Empty(bundle["admitted"]!.AsArray());
         Assert.Null(bundle["displaySecret"]);
+        // Gates admit until the end (no Encore:Tickets:AdmitAfterEndMinutes here): the device needs no setting of its own.
+        var window = bundle["performances"]!.AsArray().Single()!;
+        Assert.Equal(window["endsAt"]!.GetValue<DateTimeOffset>(), window["admitUntil"]!.GetValue<DateTimeOffset>());
         // The device judges A1 genuine with the JWKS alone.
         var jwk = bundle["keys"]!["keys"]!.AsArray().Single()!;
         using (var key = ECDsa.Create(new ECParameters

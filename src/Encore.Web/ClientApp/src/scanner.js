@@ -1,8 +1,10 @@
 // The scanner page's camera (docs/tickets.md, "Scanner page"): reads QR codes with jsQR from the
 // camera, fills the code field and submits the same form a person types into. Without a camera or
-// without script, the form alone works. After a scan the page reloads with the verdict, which this
-// module also says in the polite status region and keeps the code field focused for the next one.
+// without script, the form alone works (posted to the page, which answers with the verdict). With
+// script, scanner/gate.js takes the form over: the scan API while online, the device's own checks
+// with the offline bundle when not, and the sync afterwards.
 import jsQR from 'jsqr';
+import { setUpGate } from './scanner/gate.js';
 
 const root = document.querySelector('[data-scanner]');
 if (root) {
@@ -20,7 +22,13 @@ if (root) {
   let stream = null;
   let frame = 0;
 
-  const say = (text) => { if (announce) announce.textContent = text; };
+  // Emptied first, so the same words twice in a row (two refusals alike) are said twice.
+  const say = (text) => {
+    if (!announce) return;
+    announce.textContent = '';
+    setTimeout(() => { announce.textContent = text; }, 50);
+  };
+  setUpGate(root, say);
 
   function halt() {
     cancelAnimationFrame(frame);

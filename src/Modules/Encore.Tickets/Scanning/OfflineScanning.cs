@@ -22,7 +22,11 @@ internal static class OfflineScanning
     public const int MaxCheckIns = 1000;
     public static readonly TimeSpan FutureSkew = TimeSpan.FromMinutes(5);
 
-    internal sealed record OfflinePerformance(Guid Id, DateTimeOffset DoorsAt, DateTimeOffset EndsAt);
+    /// <param name="Id">The performance.</param>
+    /// <param name="DoorsAt">Gates admit from this time.</param>
+    /// <param name="EndsAt">When it ends.</param>
+    /// <param name="AdmitUntil">Gates admit until this time (the end plus <c>Encore:Tickets:AdmitAfterEndMinutes</c>).</param>
+    internal sealed record OfflinePerformance(Guid Id, DateTimeOffset DoorsAt, DateTimeOffset EndsAt, DateTimeOffset AdmitUntil);
     internal sealed record Superseded(Guid TicketId, int Generation);
 
     /// <param name="EventId">The event.</param>
@@ -89,7 +93,7 @@ internal static class OfflineScanning
         if (ev is null) return TypedResults.Problem(title: "No tickets", detail: "No ticket of this event has been issued.", statusCode: StatusCodes.Status404NotFound);
         var now = clock.GetUtcNow();
         var performances = await db.Performances.AsNoTracking().Where(p => p.EventId == eventId)
-            .Select(p => new OfflinePerformance(p.PerformanceId, p.DoorsAt, p.EndsAt)).ToListAsync(ct);
+            .Select(p => new { p.PerformanceId, p.DoorsAt, p.EndsAt }).ToListAsync(ct);
         var voided = await db.Tickets.AsNoTracking().Where(t => t.EventId == eventId && t.Status == TicketStatus.Voided).Select(t => t.Id).ToListAsync(ct);
         var superseded = await db.Tickets.AsNoTracking().Where(t => t.EventId == eventId && t.Status == TicketStatus.Valid && t.Generation > 1)
             .Select(t => new Superseded(t.Id, t.Generation)).ToListAsync(ct);
@@ -97,7 +101,7 @@ internal static class OfflineScanning
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new OfflineBundle(eventId, now, now + options.OfflineBundleLifetime, ev.RequireRotatingCodes,
             ev.RequireRotatingCodes ? Base64Url.EncodeToString(ev.DisplaySecret) : null,
-            PublicKeys.Of(ev), performances, voided, superseded, admitted));
+            PublicKeys.Of(ev), performances.Select(p => new OfflinePerformance(p.PerformanceId, p.DoorsAt, p.EndsAt, p.EndsAt + options.AdmitAfterEnd)).ToList(), voided, superseded, admitted));
     }
 
     static async Task<Results<Ok<SyncResponse>, ValidationProblem, ProblemHttpResult>> Sync(
