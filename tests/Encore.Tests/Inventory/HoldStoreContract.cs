@@ -151,9 +151,12 @@ public abstract class HoldStoreContract
         var buyer = Guid.NewGuid();
         var hold = Placed(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]]), default));
 
-        Assert.False(await store.ReleaseAsync(hold.Id, Guid.NewGuid(), default));
-        Assert.True(await store.ReleaseAsync(hold.Id, buyer, default));
-        Assert.False(await store.ReleaseAsync(hold.Id, buyer, default));
+        Assert.Null(await store.ReleaseAsync(hold.Id, Guid.NewGuid(), default));
+        // The release answers what was held, so the live feed can tell watchers without reading it first.
+        var released = await store.ReleaseAsync(hold.Id, buyer, default);
+        Assert.NotNull(released);
+        Assert.Equal((hold.Id, hall.A[0].Id, hold.PerformanceId), (released.Id, Assert.Single(released.SeatIds), released.PerformanceId));
+        Assert.Null(await store.ReleaseAsync(hold.Id, buyer, default));
         Assert.Null(await store.GetAsync(hold.Id, default));
         Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
     }
@@ -172,7 +175,7 @@ public abstract class HoldStoreContract
         var refused = Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 2), default));
         Assert.Equal(0, refused.Remaining);
         var first = outcomes.OfType<HoldOutcome.Placed>().First().Hold;
-        Assert.True(await store.ReleaseAsync(first.Id, first.BuyerId, default));
+        Assert.NotNull(await store.ReleaseAsync(first.Id, first.BuyerId, default));
         Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 1), default));
     }
 
@@ -201,7 +204,7 @@ public abstract class HoldStoreContract
         Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 2, limit: 4), default));
         Placed(await store.HoldAsync(Standing(hall, buyer, 1, limit: 4), default));
 
-        Assert.True(await store.ReleaseAsync(first.Id, buyer, default));
+        Assert.NotNull(await store.ReleaseAsync(first.Id, buyer, default));
         Placed(await store.HoldAsync(Seats(hall, buyer, hall.A.Skip(5).Take(3), limit: 4), default));
     }
 
@@ -220,7 +223,7 @@ public abstract class HoldStoreContract
         // Another buyer's key of the same name is another key.
         Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[1]], key: "k1", hash: "same"), default));
 
-        Assert.True(await store.ReleaseAsync(first.Id, buyer, default));
+        Assert.NotNull(await store.ReleaseAsync(first.Id, buyer, default));
         Assert.True(Assert.IsType<HoldOutcome.KeyReused>(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]], key: "k1", hash: "same"), default)).HoldGone);
     }
 
@@ -366,7 +369,7 @@ public abstract class HoldStoreContract
         var hold = Placed(await store.HoldAsync(Seats(hall, buyer, [hall.A[0], hall.A[1]]), default));
         // Checkout sold the hold's seats and released the hold.
         await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[0].Id, hall.A[1].Id], [], new Dictionary<string, int>()), default);
-        Assert.True(await store.ReleaseAsync(hold.Id, buyer, default));
+        Assert.NotNull(await store.ReleaseAsync(hold.Id, buyer, default));
 
         var refused = Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[1], hall.A[2]]), default));
         Assert.Equal([hall.A[1].Id], refused.SeatIds);

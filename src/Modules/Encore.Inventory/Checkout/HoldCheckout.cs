@@ -42,6 +42,6 @@ internal sealed class HoldCheckout(IHoldStore store, HoldService holds, ICatalog
             hold.FencingToken, hold.ExpiresAt, layout.StartsAt, items);
     }
 
-    public Task<bool> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken cancellationToken) =>
-        store.ReleaseAsync(holdId, buyerId, cancellationToken);
+    public async Task<bool> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken cancellationToken) =>
+        await store.ReleaseAsync(holdId, buyerId, cancellationToken) is not null;
 }

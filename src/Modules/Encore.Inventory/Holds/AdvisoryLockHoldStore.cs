@@ -264,18 +264,24 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
         return await command.ExecuteScalarAsync(ct) as Guid?;
     }
 
-    public async Task<bool> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct)
+    public async Task<Hold?> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct)
     {
-        if (await PerformanceOfAsync(holdId, ct) is not { } performanceId) return false;
+        if (await PerformanceOfAsync(holdId, ct) is not { } performanceId) return null;
+        var now = clock.GetUtcNow();
         var (connection, transaction) = await LockAsync(performanceId, ct);
         await using (connection)
         await using (transaction)
         {
-            await using var delete = Command(connection, transaction,
-                $"""DELETE FROM {S}.lock_holds WHERE "HoldId" = $1 AND "BuyerId" = $2 AND "ExpiresAt" > $3""", holdId, buyerId, clock.GetUtcNow());
-            var released = await delete.ExecuteNonQueryAsync(ct) == 1;
+            var hold = await FindAsync(connection, transaction, holdId, now, ct);
+            if (hold is null || hold.BuyerId != buyerId)
+            {
+                await transaction.CommitAsync(ct);
+                return null;
+            }
+            await using var delete = Command(connection, transaction, $"""DELETE FROM {S}.lock_holds WHERE "HoldId" = $1""", holdId);
+            await delete.ExecuteNonQueryAsync(ct);
             await transaction.CommitAsync(ct);
-            return released;
+            return hold;
         }
     }
 

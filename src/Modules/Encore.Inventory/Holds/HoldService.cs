@@ -31,14 +31,19 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
     async Task<PerformanceLayout?> LoadLayoutAsync(Guid performanceId, CancellationToken ct)
     {
         if (!await sync.EnsureAsync(performanceId, ct)) return null;
-        var inventory = await db.Performances.AsNoTracking()
-            .Include(p => p.Seats).Include(p => p.Standing).Include(p => p.Windows)
-            .AsSplitQuery()
-            .SingleOrDefaultAsync(p => p.PerformanceId == performanceId, ct);
+        var inventory = await db.Performances.AsNoTracking().SingleOrDefaultAsync(p => p.PerformanceId == performanceId, ct);
         if (inventory is null) return null;
+        // Each collection read on its own: Include's fix-up checks every seat against the list it is
+        // adding to, quadratic in the seats (a 20,000-seat layout cost seconds of CPU per refresh).
+        inventory.Seats = await db.Seats.AsNoTracking().Where(s => s.PerformanceId == performanceId).ToListAsync(ct);
+        inventory.Standing = await db.Standing.AsNoTracking().Where(s => s.PerformanceId == performanceId).ToListAsync(ct);
+        inventory.Windows = await db.Windows.AsNoTracking().Where(w => w.PerformanceId == performanceId).ToListAsync(ct);
         var settings = await db.EventSettings.AsNoTracking().SingleOrDefaultAsync(s => s.EventId == inventory.EventId, ct);
         var layout = PerformanceLayout.From(inventory, settings, options);
-        await store.InitializeAsync(performanceId, layout.PoolSeats, await SoldAsync(performanceId, ct), ct);
+        // The store is loaded the first time this instance reads the layout; a refresh finds it loaded (a
+        // store that lost it since answers "not loaded", and WithStoreAsync loads it again).
+        if (!layouts.Seen(performanceId))
+            await store.InitializeAsync(performanceId, layout.PoolSeats, await SoldAsync(performanceId, ct), ct);
         layouts.Remember(layout);
         return layout;
     }

@@ -33,8 +33,8 @@ internal interface IHoldStore
     /// <summary>A live hold by id; null when unknown, expired or released.</summary>
     Task<Hold?> GetAsync(Guid holdId, CancellationToken ct);
 
-    /// <summary>Releases a live hold of this buyer; false when there is none.</summary>
-    Task<bool> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct);
+    /// <summary>Releases a live hold of this buyer and answers what it held; null when there is none.</summary>
+    Task<Hold?> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct);
 
     /// <summary>Extends a live hold of this buyer once by its own TTL.</summary>
     Task<ExtendOutcome> ExtendAsync(Guid holdId, Guid buyerId, CancellationToken ct);

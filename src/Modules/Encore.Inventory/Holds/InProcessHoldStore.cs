@@ -127,16 +127,16 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         }
     }
 
-    public Task<bool> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct)
+    public Task<Hold?> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct)
     {
         if (!performanceOfHold.TryGetValue(holdId, out var performanceId) || !performances.TryGetValue(performanceId, out var state))
-            return Task.FromResult(false);
+            return Task.FromResult<Hold?>(null);
         lock (state.Gate)
         {
             Sweep(state, clock.GetUtcNow());
-            if (!state.Holds.TryGetValue(holdId, out var hold) || hold.BuyerId != buyerId) return Task.FromResult(false);
+            if (!state.Holds.TryGetValue(holdId, out var hold) || hold.BuyerId != buyerId) return Task.FromResult<Hold?>(null);
             Remove(state, hold);
-            return Task.FromResult(true);
+            return Task.FromResult<Hold?>(hold);
         }
     }
 

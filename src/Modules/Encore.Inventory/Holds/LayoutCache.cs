@@ -45,6 +45,9 @@ internal sealed class LayoutCache(InventoryOptions options, TimeProvider clock)
             ? entry.Layout
             : null;
 
+    /// <summary>Whether this instance has read the performance's layout before, fresh or stale.</summary>
+    public bool Seen(Guid performanceId) => layouts.ContainsKey(performanceId);
+
     public void Remember(PerformanceLayout layout) => layouts[layout.PerformanceId] = (layout, clock.GetUtcNow());
 
     public void Invalidate(Guid performanceId) => layouts.TryRemove(performanceId, out _);

@@ -35,7 +35,7 @@ internal static class ManageHold
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Release(Guid holdId, ClaimsPrincipal user, IHoldStore store, CancellationToken ct)
     {
-        if (CurrentUser.Id(user) is not { } buyerId || !await store.ReleaseAsync(holdId, buyerId, ct)) return NoHold(holdId);
+        if (CurrentUser.Id(user) is not { } buyerId || await store.ReleaseAsync(holdId, buyerId, ct) is null) return NoHold(holdId);
         return TypedResults.NoContent();
     }
 

@@ -22,12 +22,10 @@ internal sealed class LiveHoldStore(IHoldStore inner, AvailabilityFeed feed) : I
 
     public Task<Hold?> GetAsync(Guid holdId, CancellationToken ct) => inner.GetAsync(holdId, ct);
 
-    public async Task<bool> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct)
+    public async Task<Hold?> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct)
     {
-        // What the hold had is gone once it is released, so it is read first.
-        var hold = await inner.GetAsync(holdId, ct);
         var released = await inner.ReleaseAsync(holdId, buyerId, ct);
-        if (released && hold is not null) feed.Touch(hold.PerformanceId, hold.SeatIds, hold.Section);
+        if (released is not null) feed.Touch(released.PerformanceId, released.SeatIds, released.Section);
         return released;
     }
 
