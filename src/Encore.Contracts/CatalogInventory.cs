@@ -10,6 +10,12 @@ public interface ICatalogInventorySource
     /// <summary>A performance with its venue's seats and standing areas, the event's tiers and on-sale windows; null if unknown.</summary>
     Task<PerformanceInventorySource?> GetPerformanceAsync(Guid performanceId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A performance's event and its tiers with the sections each sells, without the venue's seats
+    /// (checkout prices every order from the current tiers; the seats it already knows); null if unknown.
+    /// </summary>
+    Task<PerformanceTiers?> GetTiersAsync(Guid performanceId, CancellationToken cancellationToken);
+
     /// <summary>The ids of every current performance of an event; empty if the event is unknown.</summary>
     Task<IReadOnlyList<Guid>> GetPerformanceIdsAsync(Guid eventId, CancellationToken cancellationToken);
 
@@ -50,6 +56,12 @@ public sealed record PerformanceInventorySource(
     IReadOnlyList<SourceGeneralAdmission> GeneralAdmission,
     IReadOnlyList<SourceTier> Tiers,
     IReadOnlyList<SourceSaleWindow> Windows);
+
+/// <summary>A performance's event and the event's ticket tiers, as <see cref="PerformanceInventorySource.Tiers"/> resolves them.</summary>
+/// <param name="PerformanceId">The catalog performance.</param>
+/// <param name="EventId">Its event.</param>
+/// <param name="Tiers">The event's ticket tiers with the sections each sells.</param>
+public sealed record PerformanceTiers(Guid PerformanceId, Guid EventId, IReadOnlyList<SourceTier> Tiers);
 
 /// <summary>A reserved seat of the venue's seat map.</summary>
 /// <param name="SeatId">The catalog seat.</param>

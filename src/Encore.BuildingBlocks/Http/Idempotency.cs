@@ -66,18 +66,15 @@ public sealed class IdempotentRequest<TContext>(TContext db, TimeProvider clock)
         // Measured on the real clock: a test's frozen TimeProvider must not make a duplicate wait forever.
         var waited = System.Diagnostics.Stopwatch.StartNew();
 
+        // Most keys are new: the insert reserves the key in one round trip, and only a key seen before
+        // (the primary key refuses it) is read.
+        var insert = true;
+        DbUpdateException? refused = null;
+        var refusals = 0;
         while (true)
         {
-            var earlier = await records.AsNoTracking().SingleOrDefaultAsync(r => r.UserId == userId && r.Key == key, http.RequestAborted);
-            if (earlier is not null && (earlier.Endpoint != endpoint || earlier.RequestHash != hash))
-                return TypedResults.Problem(
-                    title: "Idempotency-Key reused with a different request",
-                    detail: $"The key '{key}' was first used for another request; use a new key for a new request.",
-                    statusCode: StatusCodes.Status422UnprocessableEntity);
-            if (earlier is { StatusCode: > 0 }) return Replay(earlier, http);
-
             var now = clock.GetUtcNow();
-            if (earlier is null)
+            if (insert)
             {
                 records.Add(new IdempotencyRecord { UserId = userId, Key = key, Endpoint = endpoint, RequestHash = hash, CreatedAt = now, LockedUntil = now + Lease });
                 try
@@ -85,13 +82,30 @@ public sealed class IdempotentRequest<TContext>(TContext db, TimeProvider clock)
                     await db.SaveChangesAsync(http.RequestAborted);
                     break;
                 }
-                catch (DbUpdateException)
+                catch (DbUpdateException e)
                 {
-                    // A concurrent duplicate reserved the key first: read it again.
                     db.ChangeTracker.Clear();
-                    continue;
+                    refused = e;
+                    refusals++;
                 }
             }
+            var earlier = await records.AsNoTracking().SingleOrDefaultAsync(r => r.UserId == userId && r.Key == key, http.RequestAborted);
+            if (earlier is null)
+            {
+                // The first request failed and gave its key back meanwhile: reserve it. An insert that keeps
+                // failing with no record in the way is not a duplicate but a broken database.
+                if (refusals >= 3) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(refused!);
+                insert = true;
+                continue;
+            }
+            insert = false;
+            if (earlier.Endpoint != endpoint || earlier.RequestHash != hash)
+                return TypedResults.Problem(
+                    title: "Idempotency-Key reused with a different request",
+                    detail: $"The key '{key}' was first used for another request; use a new key for a new request.",
+                    statusCode: StatusCodes.Status422UnprocessableEntity);
+            if (earlier is { StatusCode: > 0 }) return Replay(earlier, http);
+
             if (earlier.LockedUntil < now)
             {
                 // The first request's process died mid-way: take the key over, one taker only.

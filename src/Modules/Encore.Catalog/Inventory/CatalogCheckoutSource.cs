@@ -9,12 +9,17 @@ internal sealed class CatalogCheckoutSource(CatalogDbContext db) : ICatalogCheck
 {
     public async Task<CheckoutEvent?> GetEventAsync(Guid eventId, CancellationToken cancellationToken)
     {
-        var ev = await db.Events.AsNoTracking().SingleOrDefaultAsync(e => e.Id == eventId, cancellationToken);
-        if (ev is null) return null;
-        var venue = await db.Venues.AsNoTracking().SingleAsync(v => v.Id == ev.VenueId, cancellationToken);
-        var organizer = await db.Organizers.AsNoTracking().SingleAsync(o => o.Id == ev.OrganizerId, cancellationToken);
-        return new CheckoutEvent(ev.Id, ev.Slug, ev.Title, ev.OrganizerId, organizer.Name, venue.Name, venue.Address, venue.City,
-            venue.CountryCode, SubdivisionOf(venue.Region), venue.TimeZone, ev.Status == StoredEventStatus.Cancelled);
+        // One round trip: checkout asks this for every order it creates.
+        var found = await (
+            from e in db.Events.AsNoTracking()
+            where e.Id == eventId
+            join v in db.Venues.AsNoTracking() on e.VenueId equals v.Id
+            join o in db.Organizers.AsNoTracking() on e.OrganizerId equals o.Id
+            select new { e.Id, e.Slug, e.Title, e.OrganizerId, Organizer = o.Name, Venue = v.Name, v.Address, v.City, v.CountryCode, v.Region, v.TimeZone, e.Status })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null) return null;
+        return new CheckoutEvent(found.Id, found.Slug, found.Title, found.OrganizerId, found.Organizer, found.Venue, found.Address, found.City,
+            found.CountryCode, SubdivisionOf(found.Region), found.TimeZone, found.Status == StoredEventStatus.Cancelled);
     }
 
     /// <summary>The contract's region is the subdivision without its country: "US-NY" → "NY".</summary>

@@ -26,11 +26,7 @@ internal sealed class CatalogInventorySource(CatalogDbContext db) : ICatalogInve
         var standing = sections.Where(s => s.Kind == SectionKind.GeneralAdmission)
             .Select(s => new SourceGeneralAdmission(s.Code, s.Name, s.Capacity ?? 0, s.PriceZone))
             .ToList();
-        var tiers = ev.Tiers.Select(t => new SourceTier(
-                t.Id, t.Name, t.PriceMinor, t.Currency,
-                t.PriceZone is { } zone ? sections.Where(s => s.PriceZone == zone).Select(s => s.Code).ToList() : t.Sections,
-                t.MaxPerOrder))
-            .ToList();
+        var tiers = Tiers(ev, sections.Select(s => (s.Code, s.PriceZone)).ToList());
         var windows = ev.Windows.Select(w => new SourceSaleWindow(w.StartsAt, w.EndsAt, w.HasAccessCode)).ToList();
         var state = ev.Status switch
         {
@@ -41,6 +37,26 @@ internal sealed class CatalogInventorySource(CatalogDbContext db) : ICatalogInve
         return new PerformanceInventorySource(performance.Id, ev.Id, ev.OrganizerId, state, ev.SoldOut, performance.StartsAtUtc,
             seats, standing, tiers, windows);
     }
+
+    public async Task<PerformanceTiers?> GetTiersAsync(Guid performanceId, CancellationToken cancellationToken)
+    {
+        var eventId = await db.Performances.AsNoTracking().Where(p => p.Id == performanceId).Select(p => (Guid?)p.EventId).SingleOrDefaultAsync(cancellationToken);
+        if (eventId is null) return null;
+        var ev = await db.Events.AsNoTracking().Include(e => e.Tiers).SingleAsync(e => e.Id == eventId, cancellationToken);
+        // Only a price-zone tier needs the venue's sections, and then only their codes and zones.
+        var sections = ev.Tiers.Any(t => t.PriceZone is not null)
+            ? (await db.Sections.AsNoTracking().Where(s => s.VenueId == ev.VenueId).OrderBy(s => s.Order)
+                .Select(s => new { s.Code, s.PriceZone }).ToListAsync(cancellationToken)).Select(s => (s.Code, s.PriceZone)).ToList()
+            : [];
+        return new PerformanceTiers(performanceId, ev.Id, Tiers(ev, sections));
+    }
+
+    static List<SourceTier> Tiers(Event ev, IReadOnlyList<(string Code, string PriceZone)> sections) =>
+        ev.Tiers.Select(t => new SourceTier(
+                t.Id, t.Name, t.PriceMinor, t.Currency,
+                t.PriceZone is { } zone ? sections.Where(s => s.PriceZone == zone).Select(s => s.Code).ToList() : t.Sections,
+                t.MaxPerOrder))
+            .ToList();
 
     public async Task<IReadOnlyList<Guid>> GetPerformanceIdsAsync(Guid eventId, CancellationToken cancellationToken) =>
         await db.Performances.AsNoTracking().Where(p => p.EventId == eventId).Select(p => p.Id).ToListAsync(cancellationToken);

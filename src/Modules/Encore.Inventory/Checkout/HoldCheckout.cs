@@ -17,7 +17,8 @@ internal sealed class HoldCheckout(IHoldStore store, HoldService holds, ICatalog
         var hold = await store.GetAsync(holdId, cancellationToken);
         if (hold is null || hold.BuyerId != buyerId) return null;
         var layout = await holds.LayoutAsync(hold.PerformanceId, cancellationToken);
-        var source = await catalog.GetPerformanceAsync(hold.PerformanceId, cancellationToken);
+        // The tiers alone: the seats are in the layout already, and a 20,000-seat venue read per order was most of an order's cost.
+        var source = await catalog.GetTiersAsync(hold.PerformanceId, cancellationToken);
         if (layout is null || source is null) return null;
 
         var tiers = new Dictionary<string, SourceTier>(StringComparer.Ordinal);

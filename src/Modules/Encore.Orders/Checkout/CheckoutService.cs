@@ -177,7 +177,7 @@ internal sealed partial class CheckoutService(
         var status = await payments.AuthorizeAsync(new AuthorizePayment(
             paymentId, order.Id, order.BuyerId, order.OrganizerId, order.EventId, order.Total, order.Currency, paymentMethod,
             $"/checkout/{order.Id}/return", signals with { TicketCount = order.Admissions.Count, EventCountry = order.EventCountry }), ct);
-        return await ApplyAsync(order.Id, status, buyer.Id.ToString(), ct);
+        return await ApplyAsync(order, status, buyer.Id.ToString(), ct);
     }
 
     /// <summary>
@@ -190,6 +190,15 @@ internal sealed partial class CheckoutService(
         db.ChangeTracker.Clear();
         var order = await FindAsync(orderId, ct);
         if (order is null) return new PayOutcome.Refused(404, "Not found", $"No order {orderId}.");
+        return await ApplyAsync(order, status, actor, ct);
+    }
+
+    /// <summary>
+    /// The same, on the order as this scope last saved it (the pay call's own, not read again): its
+    /// concurrency token refuses every save that follows if another instance changed it meanwhile.
+    /// </summary>
+    async Task<PayOutcome> ApplyAsync(Order order, PaymentStatus status, string actor, CancellationToken ct)
+    {
         if (order.PaymentId != status.PaymentId || order.Status is not (OrderStatus.AwaitingPayment or OrderStatus.RequiresAction))
         {
             // Not this attempt's business any more (a replayed event, a stale return); an authorization
@@ -263,8 +272,8 @@ internal sealed partial class CheckoutService(
             return new PayOutcome.Refused(409, lost.Value.Title, lost.Value.Message);
         }
 
-        db.ChangeTracker.Clear();
-        var paid = (await FindAsync(order.Id, ct))!;
+        // The order as the confirm transaction saved it (paid, its token current): no need to read it back.
+        var paid = order;
         // The hold has done its work; the inventory marks the places sold from OrderPaid.
         await holds.ReleaseAsync(paid.HoldId, paid.BuyerId, ct);
         await CaptureAsync(paid, ct);
@@ -281,6 +290,9 @@ internal sealed partial class CheckoutService(
             return new Loss(OrderStatus.Cancelled, "Payment mismatch", "The payment did not match the order; nothing was charged.", $"Authorized {status.Amount} {status.Currency}, order total {order.Total} {order.Currency}");
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Every failure below rolls the whole transaction back, so EF's savepoint around SaveChanges
+        // would only add two round trips to every confirm.
+        db.Database.AutoSavepointsEnabled = false;
         try
         {
             foreach (var admission in order.Admissions.Where(a => a.SeatId is not null))
@@ -318,6 +330,10 @@ internal sealed partial class CheckoutService(
             // The (performance, seat) key refused a seat: another order sold it first.
             await transaction.RollbackAsync(CancellationToken.None);
             return SeatsLost(null);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = true;
         }
     }
 

@@ -51,7 +51,12 @@ internal sealed class PaymentService(
             CreatedAt = now,
             UpdatedAt = now,
         };
+        // The card and the fraud screen come before the row, so that one insert carries the attempt,
+        // its card and its decision: a duplicate call only wastes the screen's reads.
+        var card = await gateway.DescribePaymentMethodAsync(request.PaymentMethod, ct);
+        var decision = await ScreenAsync(attempt, request, card, ct);
         db.Attempts.Add(attempt);
+        if (decision is not null) db.FraudDecisions.Add(decision);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -62,7 +67,35 @@ internal sealed class PaymentService(
             db.ChangeTracker.Clear();
             return await FollowAsync(request, ct);
         }
-        return await DriveAsync(attempt, request, ct);
+        if (attempt.State == AttemptState.Processing)
+            await CallGatewayAsync(attempt, decision!.Outcome == FraudOutcome.RequireThreeDSecure, publish: false, ct);
+        return attempt.ToStatus();
+    }
+
+    /// <summary>Records the card on an attempt and screens it; an unknown card, a block or a review settles the attempt before any gateway call.</summary>
+    async Task<FraudDecision?> ScreenAsync(PaymentAttempt attempt, AuthorizePayment request, CardDetails? card, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (card is null)
+        {
+            Fail(attempt, "invalid_payment_method", "The payment method is not known to the gateway.", publish: false, now);
+            return null;
+        }
+        attempt.CardFingerprint = card.Fingerprint;
+        attempt.CardCountry = card.Country;
+        var decision = await fraud.DecideAsync(attempt, request, card, ct);
+        switch (decision.Outcome)
+        {
+            case FraudOutcome.Block:
+                Fail(attempt, "fraud_blocked", "This payment was declined.", publish: false, now);
+                attempt.State = AttemptState.Blocked;
+                break;
+            case FraudOutcome.Review:
+                attempt.State = AttemptState.InReview;
+                attempt.LeaseUntil = null;
+                break;
+        }
+        return decision;
     }
 
     public async Task<PaymentStatus?> GetAsync(Guid paymentId, CancellationToken ct) =>
@@ -72,8 +105,15 @@ internal sealed class PaymentService(
     {
         for (var pass = 0; ; pass++)
         {
-            db.ChangeTracker.Clear();
-            var attempt = await FindAsync(paymentId, ct);
+            // The checkout captures in the scope that authorized: the attempt it left tracked saves a
+            // read. Its concurrency token still refuses a save over another instance's change, and the
+            // next pass reads afresh.
+            var attempt = pass == 0 ? db.Attempts.Local.FirstOrDefault(a => a.Id == paymentId && a.State == AttemptState.Authorized) : null;
+            if (attempt is null || db.Entry(attempt).State != EntityState.Unchanged)
+            {
+                db.ChangeTracker.Clear();
+                attempt = await FindAsync(paymentId, ct);
+            }
             if (attempt.State != AttemptState.Authorized) return attempt.ToStatus();
             GatewayIntent intent;
             try
@@ -87,7 +127,8 @@ internal sealed class PaymentService(
                 intent = await gateway.RetrieveAsync(attempt.ProviderReference!, ct);
             }
             Apply(attempt, intent, publish: false);
-            if (await TrySaveAsync(ct) || pass >= 5) return (await FindAsync(paymentId, ct, tracked: false)).ToStatus();
+            if (await TrySaveAsync(ct)) return attempt.ToStatus();
+            if (pass >= 5) return (await FindAsync(paymentId, ct, tracked: false)).ToStatus();
         }
     }
 
@@ -189,6 +230,11 @@ internal sealed class PaymentService(
         return await db.Attempts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == paymentId, ct);
     }
 
+    /// <summary>Whether an event about this intent could change its attempt: only an attempt waiting on the buyer's challenge learns from one (see <see cref="ApplyWebhookIntentAsync"/>).</summary>
+    public Task<bool> WaitsForAsync(Guid? paymentId, string intentId, CancellationToken ct) => paymentId is { } id
+        ? db.Attempts.AsNoTracking().AnyAsync(a => a.Id == id && a.State == AttemptState.RequiresAction && a.ProviderReference == intentId, ct)
+        : db.Attempts.AsNoTracking().AnyAsync(a => a.ProviderReference == intentId && a.State == AttemptState.RequiresAction, ct);
+
     /// <summary>Applies an intent a webhook carried to the attempt it belongs to; a no-op when the attempt already knows.</summary>
     public async Task ApplyWebhookIntentAsync(Guid? paymentId, GatewayIntent intent, CancellationToken ct)
     {
@@ -261,42 +307,29 @@ internal sealed class PaymentService(
         return await db.Attempts.AsNoTracking().SingleAsync(a => a.Id == paymentId, ct);
     }
 
+    /// <summary>Takes over an attempt whose caller died before the gateway answered (its lease ran out).</summary>
     async Task<PaymentStatus> DriveAsync(PaymentAttempt attempt, AuthorizePayment request, CancellationToken ct)
     {
-        var card = await gateway.DescribePaymentMethodAsync(request.PaymentMethod, ct);
         var now = clock.GetUtcNow();
-        if (card is null)
-        {
-            Fail(attempt, "invalid_payment_method", "The payment method is not known to the gateway.", publish: false, now);
-            await db.SaveChangesAsync(ct);
-            return attempt.ToStatus();
-        }
-        attempt.CardFingerprint = card.Fingerprint;
-        attempt.CardCountry = card.Country;
-        attempt.Touch(now);
-        await db.SaveChangesAsync(ct);
-
         var decision = await db.FraudDecisions.SingleOrDefaultAsync(d => d.PaymentId == attempt.Id, ct);
         if (decision is null)
         {
-            decision = await fraud.DecideAsync(attempt, request, card, ct);
-            db.FraudDecisions.Add(decision);
+            decision = await ScreenAsync(attempt, request, await gateway.DescribePaymentMethodAsync(request.PaymentMethod, ct), ct);
+            if (decision is not null) db.FraudDecisions.Add(decision);
         }
-        switch (decision.Outcome)
+        else if (decision.Outcome == FraudOutcome.Block)
         {
-            case FraudOutcome.Block:
-                Fail(attempt, "fraud_blocked", "This payment was declined.", publish: false, now);
-                attempt.State = AttemptState.Blocked;
-                await db.SaveChangesAsync(ct);
-                return attempt.ToStatus();
-            case FraudOutcome.Review:
-                attempt.State = AttemptState.InReview;
-                attempt.LeaseUntil = null;
-                attempt.Touch(now);
-                await db.SaveChangesAsync(ct);
-                return attempt.ToStatus();
+            Fail(attempt, "fraud_blocked", "This payment was declined.", publish: false, now);
+            attempt.State = AttemptState.Blocked;
         }
+        else if (decision.Outcome == FraudOutcome.Review)
+        {
+            attempt.State = AttemptState.InReview;
+            attempt.LeaseUntil = null;
+        }
+        attempt.Touch(now);
         await db.SaveChangesAsync(ct);
+        if (decision is null || attempt.State != AttemptState.Processing) return attempt.ToStatus();
         await CallGatewayAsync(attempt, decision.Outcome == FraudOutcome.RequireThreeDSecure, publish: false, ct);
         return attempt.ToStatus();
     }

@@ -52,6 +52,23 @@ internal sealed class WebhookReceiver(
         }
         if (id.Length > 100 || type.Length > 100) return new(400, "The event's id or type is too long.");
 
+        if (IsIntentEvent(type) && await NothingWaitsAsync(data, ct))
+        {
+            // Most events tell an attempt what it already knows (its own call got the answer): no
+            // effect to make atomic with the receipt, so the receipt is one insert.
+            db.WebhookReceipts.Add(new WebhookReceipt { Provider = provider, EventId = id, Type = type, ReceivedAt = clock.GetUtcNow() });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                return new(200, null, Duplicate: true);
+            }
+            return new(200, null);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.WebhookReceipts.Add(new WebhookReceipt { Provider = provider, EventId = id, Type = type, ReceivedAt = clock.GetUtcNow() });
         try
@@ -84,10 +101,8 @@ internal sealed class WebhookReceiver(
     {
         switch (type)
         {
-            case "payment_intent.amount_capturable_updated" or "payment_intent.payment_failed" or "payment_intent.canceled" or "payment_intent.succeeded":
-                var intent = ReadIntent(data);
-                var paymentId = Guid.TryParse((string?)data["metadata"]?["payment_id"], out var pid) ? pid : (Guid?)null;
-                await payments.ApplyWebhookIntentAsync(paymentId, intent, ct);
+            case var _ when IsIntentEvent(type):
+                await payments.ApplyWebhookIntentAsync(PaymentIdOf(data), ReadIntent(data), ct);
                 break;
             case "charge.dispute.created":
                 await OpenDisputeAsync(data, ct);
@@ -121,6 +136,28 @@ internal sealed class WebhookReceiver(
         db.Disputes.Add(record);
         db.AddToOutbox(new ChargebackOpened(record.Id, attempt.OrderId, attempt.OrganizerId, attempt.Currency, amount, fee, now), clock);
         await db.SaveChangesAsync(ct);
+    }
+
+    static bool IsIntentEvent(string type) =>
+        type is "payment_intent.amount_capturable_updated" or "payment_intent.payment_failed" or "payment_intent.canceled" or "payment_intent.succeeded";
+
+    static Guid? PaymentIdOf(JsonObject intent) => Guid.TryParse((string?)intent["metadata"]?["payment_id"], out var id) ? id : null;
+
+    /// <summary>No attempt waits for this intent's news; an event that cannot be read takes the full path, which refuses it.</summary>
+    async Task<bool> NothingWaitsAsync(JsonObject intent, CancellationToken ct)
+    {
+        Guid? paymentId;
+        string? intentId;
+        try
+        {
+            paymentId = PaymentIdOf(intent);
+            intentId = (string?)intent["id"];
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            return false;
+        }
+        return intentId is { Length: > 0 and <= 100 } && !await payments.WaitsForAsync(paymentId, intentId, ct);
     }
 
     internal static GatewayIntent ReadIntent(JsonObject o)

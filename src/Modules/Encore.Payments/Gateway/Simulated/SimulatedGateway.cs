@@ -33,8 +33,7 @@ internal sealed class SimulatedGateway(IServiceScopeFactory scopes, PaymentsOpti
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
-        if (await ReplayAsync(db, request.IdempotencyKey, hash, ct) is { } earlier) return earlier;
-
+        // Insert first: a key seen before fails the unique index, and only then is the earlier intent read.
         var now = clock.GetUtcNow();
         var intent = new SimulatedIntent
         {
@@ -77,7 +76,7 @@ internal sealed class SimulatedGateway(IServiceScopeFactory scopes, PaymentsOpti
         }
         catch (DbUpdateException)
         {
-            // The same key was used concurrently: the first request's intent is the answer to both.
+            // The key was used before (a retry) or concurrently: the first request's intent is the answer to both.
             db.ChangeTracker.Clear();
             return await ReplayAsync(db, request.IdempotencyKey, hash, ct)
                 ?? throw new GatewayRequestException("idempotency_error", "A concurrent request with this key is still running.", 409);

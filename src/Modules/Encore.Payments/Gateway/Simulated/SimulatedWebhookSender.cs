@@ -25,37 +25,69 @@ internal sealed class SimulatedWebhookSender(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PaymentsDbContext>();
         var now = clock.GetUtcNow();
-        var due = await db.SimulatedWebhooks.AsNoTracking()
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
-            .OrderBy(d => d.CreatedAt).Select(d => d.EventId).Take(20).ToListAsync(ct);
         var delivered = 0;
-        foreach (var id in due)
+        foreach (var delivery in await ClaimAsync(db, now, ct))
         {
-            // Claim it: only the instance whose conditional update wins sends it now.
-            var claimed = await db.SimulatedWebhooks
-                .Where(d => d.EventId == id && d.Status == DeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, now + LeaseTime), ct);
-            if (claimed == 0) continue;
-            var delivery = await db.SimulatedWebhooks.SingleAsync(d => d.EventId == id, ct);
+            var id = delivery.EventId;
             var (ok, error) = await SendAsync(delivery.Payload, ct);
-            delivery.Attempts++;
-            delivery.LockedUntil = null;
             if (ok)
             {
-                delivery.Status = DeliveryStatus.Delivered;
-                delivery.DeliveredAt = clock.GetUtcNow();
+                var at = clock.GetUtcNow();
+                await db.SimulatedWebhooks.Where(d => d.EventId == id).ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.Attempts, d => d.Attempts + 1).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null)
+                    .SetProperty(d => d.Status, DeliveryStatus.Delivered).SetProperty(d => d.DeliveredAt, at), ct);
                 delivered++;
+                continue;
             }
-            else
-            {
-                delivery.LastError = error is { Length: > 1000 } ? error[..1000] : error;
-                if (delivery.Attempts >= options.Simulated.WebhookMaxAttempts) delivery.Status = DeliveryStatus.GaveUp;
-                else delivery.NextAttemptAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, delivery.Attempts)));
-                logger.LogWarning("Simulated webhook {EventId} ({Type}) not accepted, attempt {Attempts}: {Error}", delivery.EventId, delivery.Type, delivery.Attempts, error);
-            }
+            var failed = await db.SimulatedWebhooks.SingleAsync(d => d.EventId == id, ct);
+            failed.Attempts++;
+            failed.LockedUntil = null;
+            failed.LastError = error is { Length: > 1000 } ? error[..1000] : error;
+            if (failed.Attempts >= options.Simulated.WebhookMaxAttempts) failed.Status = DeliveryStatus.GaveUp;
+            else failed.NextAttemptAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, failed.Attempts)));
+            logger.LogWarning("Simulated webhook {EventId} ({Type}) not accepted, attempt {Attempts}: {Error}", failed.EventId, failed.Type, failed.Attempts, error);
             await db.SaveChangesAsync(ct);
         }
         return delivered;
+    }
+
+    /// <summary>
+    /// Leases up to 20 due deliveries to this instance. On PostgreSQL one transaction takes them with
+    /// FOR UPDATE SKIP LOCKED, so instances polling together take different rows instead of racing
+    /// for the same ones (a conditional update per row lost two races in three with 3 instances).
+    /// </summary>
+    async Task<List<SimulatedWebhookDelivery>> ClaimAsync(PaymentsDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            var entity = db.Model.FindEntityType(typeof(SimulatedWebhookDelivery))!;
+            // The table name is the model's constant; the values are parameters.
+            var sql = "SELECT * FROM \"" + entity.GetSchema() + "\".\"" + entity.GetTableName() + "\" " +
+                "WHERE \"Status\" = {0} AND \"NextAttemptAt\" <= {1} AND (\"LockedUntil\" IS NULL OR \"LockedUntil\" < {1}) " +
+                "ORDER BY \"CreatedAt\" LIMIT 20 FOR UPDATE SKIP LOCKED";
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Database.AutoSavepointsEnabled = false; // this scope's context serves this pass alone
+            var batch = await db.SimulatedWebhooks.FromSqlRaw(sql, (int)DeliveryStatus.Pending, now).ToListAsync(ct);
+            foreach (var delivery in batch) delivery.LockedUntil = now + LeaseTime;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            return batch;
+        }
+        // SQLite: one writer at a time anyway; a conditional update per row claims it.
+        var due = await db.SimulatedWebhooks.AsNoTracking()
+            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
+            .OrderBy(d => d.CreatedAt).Take(20).ToListAsync(ct);
+        var claimed = new List<SimulatedWebhookDelivery>();
+        foreach (var delivery in due)
+        {
+            var id = delivery.EventId;
+            if (await db.SimulatedWebhooks
+                    .Where(d => d.EventId == id && d.Status == DeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < now))
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, now + LeaseTime), ct) == 1)
+                claimed.Add(delivery);
+        }
+        return claimed;
     }
 
     async Task<(bool Ok, string? Error)> SendAsync(string payload, CancellationToken ct)
