@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static Encore.BrowserTests.KeyboardFocus;
 
 namespace Encore.BrowserTests;
 
@@ -10,15 +11,6 @@ namespace Encore.BrowserTests;
 public sealed class CheckoutJourneyTests(EncoreSite site)
 {
     const string Club = "/events/aurora-skies-winter-tour";
-
-    static Task<string> Focused(IPage page, string expression) =>
-        page.EvaluateAsync<string>($"() => {{ const e = document.activeElement; return e ? String({expression}) : ''; }}");
-
-    static async Task TabToAsync(IPage page, string expression, string expected)
-    {
-        for (var i = 0; i < 120 && await Focused(page, expression) != expected; i++) await page.Keyboard.PressAsync("Tab");
-        Assert.Equal(expected, await Focused(page, expression));
-    }
 
     [Fact]
     public async Task A_keyboard_user_holds_a_place_checks_out_pays_and_sees_the_confirmation()

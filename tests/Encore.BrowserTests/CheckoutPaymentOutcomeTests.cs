@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
+using static Encore.BrowserTests.KeyboardFocus;
 
 namespace Encore.BrowserTests;
 
@@ -32,15 +33,6 @@ public sealed class CheckoutPaymentOutcomeTests(EncoreSite site)
         await BuyerGate.WaitAsync();
         try { return buyer ??= await site.NewBuyerAsync("checkout"); }
         finally { BuyerGate.Release(); }
-    }
-
-    static Task<string> Focused(IPage page, string expression) =>
-        page.EvaluateAsync<string>($"() => {{ const e = document.activeElement; return e ? String({expression}) : ''; }}");
-
-    static async Task TabToAsync(IPage page, string expression, string expected)
-    {
-        for (var i = 0; i < 120 && await Focused(page, expression) != expected; i++) await page.Keyboard.PressAsync("Tab");
-        Assert.Equal(expected, await Focused(page, expression));
     }
 
     static bool At(string url, string prefix) => new Uri(url).AbsolutePath.StartsWith(prefix, StringComparison.Ordinal);

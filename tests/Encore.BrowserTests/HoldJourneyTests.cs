@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static Encore.BrowserTests.KeyboardFocus;
 
 namespace Encore.BrowserTests;
 
@@ -13,8 +14,6 @@ public sealed class HoldJourneyTests(EncoreSite site)
     const string Theatre = "/events/paper-lanterns";
     const string Presale = "/events/crescent-symphonia-mahler-5";
     const string Club = "/events/aurora-skies-winter-tour";
-
-    static Task<string> Focused(IPage page, string expression) => page.EvaluateAsync<string>($"() => {{ const e = document.activeElement; return e ? String({expression}) : ''; }}");
 
     [Fact]
     public async Task A_keyboard_user_selects_two_seats_on_the_map_and_holds_them()

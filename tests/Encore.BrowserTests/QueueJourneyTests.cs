@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using static Encore.BrowserTests.KeyboardFocus;
 
 namespace Encore.BrowserTests;
 
@@ -14,8 +15,6 @@ namespace Encore.BrowserTests;
 [Collection(SiteCollection.Name)]
 public sealed class QueueJourneyTests(EncoreSite site)
 {
-    static Task<string> Focused(IPage page, string expression) => page.EvaluateAsync<string>($"() => {{ const e = document.activeElement; return e ? String({expression}) : ''; }}");
-
     static async Task TabToAsync(IPage page, string text)
     {
         for (var i = 0; i < 80 && await Focused(page, "e.textContent.trim()") != text; i++) await page.Keyboard.PressAsync("Tab");

@@ -7,6 +7,7 @@ using Encore.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using static Encore.BrowserTests.KeyboardFocus;
 
 namespace Encore.BrowserTests;
 
@@ -18,15 +19,6 @@ namespace Encore.BrowserTests;
 public sealed class TicketJourneyTests(EncoreSite site)
 {
     const string Club = "aurora-skies-winter-tour";
-
-    static Task<string> Focused(IPage page, string expression) =>
-        page.EvaluateAsync<string>($"() => {{ const e = document.activeElement; return e ? String({expression}) : ''; }}");
-
-    static async Task TabToAsync(IPage page, string expression, string expected)
-    {
-        for (var i = 0; i < 120 && await Focused(page, expression) != expected; i++) await page.Keyboard.PressAsync("Tab");
-        Assert.Equal(expected, await Focused(page, expression));
-    }
 
     /// <summary>A paid standing place for the demo buyer, as Orders would announce it; returns the ticket's id once issued.</summary>
     async Task<(Guid TicketId, Guid EventId)> IssueAsync()
