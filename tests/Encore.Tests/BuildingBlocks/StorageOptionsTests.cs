@@ -1,5 +1,6 @@
 using Encore.BuildingBlocks.Persistence;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace Encore.Tests.BuildingBlocks;
 
@@ -39,8 +40,28 @@ public sealed class StorageOptionsTests
 
         Assert.Equal(StorageProvider.Postgres, storage.Provider);
         Assert.True(storage.IsPostgres);
-        Assert.Equal("Host=db;Database=encore", storage.ConnectionString);
+        var connection = new NpgsqlConnectionStringBuilder(storage.ConnectionString);
+        Assert.Equal(("db", "encore"), (connection.Host, connection.Database));
         Assert.Equal("redis:6379", storage.RedisConnectionString);
+    }
+
+    [Fact]
+    public void Postgres_statements_are_prepared_after_their_second_use_by_default()
+    {
+        var connection = new NpgsqlConnectionStringBuilder(From(("Encore:Storage", "Postgres"), ("ConnectionStrings:Postgres", "Host=db;Password=secret")).ConnectionString);
+
+        Assert.Equal((256, 2), (connection.MaxAutoPrepare, connection.AutoPrepareMinUsages));
+        Assert.Equal("secret", connection.Password);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0;Auto Prepare Min Usages=5", 0, 5)]
+    [InlineData("Host=db;maxautoprepare=10", 10, 2)]
+    public void A_connection_string_that_sets_auto_prepare_keeps_its_values(string given, int maxPrepared, int minUsages)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(From(("Encore:Storage", "Postgres"), ("ConnectionStrings:Postgres", given)).ConnectionString);
+
+        Assert.Equal((maxPrepared, minUsages), (connection.MaxAutoPrepare, connection.AutoPrepareMinUsages));
     }
 
     [Fact]
