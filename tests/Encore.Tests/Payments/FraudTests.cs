@@ -11,12 +11,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Tests.Payments;
 
-/// <summary>Each fraud rule on its own (the others' limits out of reach), the thresholds, and the review queue over HTTP.</summary>
+/// <summary>Each fraud rule on its own (the others' limits out of reach; the counted rules on both providers), the thresholds, concurrent attempts, and the review queue over HTTP.</summary>
 public sealed class FraudTests
 {
-    static EncoreAppFactory Isolated(params (string Key, string Value)[] settings)
+    static EncoreAppFactory Isolated(params (string Key, string Value)[] settings) => Isolated(StorageProvider.Sqlite, settings);
+
+    static EncoreAppFactory Isolated(StorageProvider provider, params (string Key, string Value)[] settings)
     {
-        var app = EncoreAppFactory.Sqlite();
+        var app = EncoreAppFactory.For(provider);
         foreach (var limit in new[] { "AccountVelocityLimit", "CardVelocityLimit", "CardAccountsLimit", "DeviceVelocityLimit", "DeviceAccountsLimit", "IpVelocityLimit" })
             app.With($"Encore:Payments:Fraud:{limit}", "1000");
         foreach (var (key, value) in settings) app.With($"Encore:Payments:Fraud:{key}", value);
@@ -41,10 +43,12 @@ public sealed class FraudTests
         Assert.Equal(PaymentState.Authorized, status.State);
     }
 
-    [Fact]
-    public async Task Velocity_per_account_asks_for_3DS()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task Velocity_per_account_asks_for_3DS(StorageProvider provider)
     {
-        await using var app = Isolated(("AccountVelocityLimit", "3"));
+        await using var app = Isolated(provider, ("AccountVelocityLimit", "3"));
         var buyer = Guid.NewGuid();
         for (var i = 0; i < 3; i++)
             Assert.Equal(FraudOutcome.Allow, (await PayAsync(app, PaymentsHarness.Request(buyer: buyer, signals: US()))).Decision.Outcome);
@@ -55,20 +59,61 @@ public sealed class FraudTests
         Assert.Equal(PaymentState.RequiresAction, status.State);
     }
 
-    [Fact]
-    public async Task Velocity_per_card_fingerprint_counts_across_accounts()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task Concurrent_attempts_from_one_account_on_two_instances_count_each_other(StorageProvider provider)
     {
-        await using var app = Isolated(("CardVelocityLimit", "2"));
+        // A bot firing a crowd of attempts at one instant: each attempt must see the others, or all of
+        // them pass a velocity rule whose limit is far lower.
+        const int limit = 3, crowd = 12;
+        await using var app = Isolated(provider, ("AccountVelocityLimit", $"{limit}"));
+        await using var other = app.AnotherInstance();
+        _ = app.Services;
+        _ = other.Services;
+        var buyer = Guid.NewGuid();
+        var requests = Enumerable.Range(0, crowd).Select(_ => PaymentsHarness.Request(buyer: buyer, signals: US())).ToList();
+
+        // A thread each, released together: SQLite's calls complete synchronously, so tasks alone would run one by one.
+        using var go = new ManualResetEventSlim();
+        var runs = requests.Select((request, i) => Task.Factory.StartNew(() =>
+        {
+            go.Wait();
+            return (i % 2 == 0 ? app : other).WithPaymentsAsync(p => p.AuthorizeAsync(request, CancellationToken.None));
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToList();
+        go.Set();
+        var results = await Task.WhenAll(runs);
+
+        var decisions = await app.WithDbAsync(db => db.FraudDecisions.AsNoTracking().Where(d => d.BuyerId == buyer).ToListAsync());
+        Assert.Equal(crowd, decisions.Count);
+        var flagged = decisions.Where(d => d.Reasons.Any(r => r.Code == "velocity.account")).ToList();
+        Assert.Equal(limit, crowd - flagged.Count);
+        // Counted one after another: every flagged attempt saw a different number of attempts before it.
+        Assert.Equal(
+            Enumerable.Range(limit + 1, crowd - limit).Select(n => $"{n} attempts from this account in 10 min (limit {limit})"),
+            flagged.Select(d => d.Reasons.Single(r => r.Code == "velocity.account").Detail).OrderBy(d => int.Parse(d[..d.IndexOf(' ')])));
+        Assert.Equal(limit, results.Count(r => r.State == PaymentState.Authorized));
+        Assert.Equal(crowd - limit, results.Count(r => r.State == PaymentState.RequiresAction));
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task Velocity_per_card_fingerprint_counts_across_accounts(StorageProvider provider)
+    {
+        await using var app = Isolated(provider, ("CardVelocityLimit", "2"));
         for (var i = 0; i < 2; i++) await PayAsync(app, PaymentsHarness.Request(signals: US()));
         // Another card is not affected.
         Assert.Empty((await PayAsync(app, PaymentsHarness.Request("pm_card_mastercard", signals: US()))).Decision.Reasons);
         Assert.Equal("velocity.card", Assert.Single((await PayAsync(app, PaymentsHarness.Request(signals: US()))).Decision.Reasons).Code);
     }
 
-    [Fact]
-    public async Task A_card_shared_by_many_accounts_adds_risk()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_card_shared_by_many_accounts_adds_risk(StorageProvider provider)
     {
-        await using var app = Isolated(("CardAccountsLimit", "2"));
+        await using var app = Isolated(provider, ("CardAccountsLimit", "2"));
         await PayAsync(app, PaymentsHarness.Request(signals: US()));
         await PayAsync(app, PaymentsHarness.Request(signals: US()));
         var decision = (await PayAsync(app, PaymentsHarness.Request(signals: US()))).Decision;
@@ -76,10 +121,12 @@ public sealed class FraudTests
         Assert.Equal(40, decision.Score);
     }
 
-    [Fact]
-    public async Task Velocity_per_device_and_accounts_per_device()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task Velocity_per_device_and_accounts_per_device(StorageProvider provider)
     {
-        await using var app = Isolated(("DeviceVelocityLimit", "2"), ("DeviceAccountsLimit", "2"));
+        await using var app = Isolated(provider, ("DeviceVelocityLimit", "2"), ("DeviceAccountsLimit", "2"));
         var buyer = Guid.NewGuid();
         await PayAsync(app, PaymentsHarness.Request(buyer: buyer, signals: US(device: "dev-1")));
         await PayAsync(app, PaymentsHarness.Request(buyer: buyer, signals: US(device: "dev-1")));
@@ -90,10 +137,12 @@ public sealed class FraudTests
         Assert.Contains("device.shared", (await PayAsync(app, PaymentsHarness.Request(signals: US(device: "dev-3")))).Decision.Reasons.Select(r => r.Code));
     }
 
-    [Fact]
-    public async Task Velocity_per_ip_address()
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task Velocity_per_ip_address(StorageProvider provider)
     {
-        await using var app = Isolated(("IpVelocityLimit", "2"));
+        await using var app = Isolated(provider, ("IpVelocityLimit", "2"));
         await PayAsync(app, PaymentsHarness.Request(signals: US(ip: "203.0.113.9")));
         await PayAsync(app, PaymentsHarness.Request(signals: US(ip: "203.0.113.9")));
         Assert.Equal("velocity.ip", Assert.Single((await PayAsync(app, PaymentsHarness.Request(signals: US(ip: "203.0.113.9")))).Decision.Reasons).Code);

@@ -54,12 +54,15 @@ internal sealed class PaymentService(
         // The card and the fraud screen come before the row, so that one insert carries the attempt,
         // its card and its decision: a duplicate call only wastes the screen's reads.
         var card = await gateway.DescribePaymentMethodAsync(request.PaymentMethod, ct);
-        var decision = await ScreenAsync(attempt, request, card, ct);
-        db.Attempts.Add(attempt);
-        if (decision is not null) db.FraudDecisions.Add(decision);
+        FraudDecision? decision = null;
         try
         {
-            await db.SaveChangesAsync(ct);
+            await SaveScreenedAsync(async () =>
+            {
+                decision = await ScreenAsync(attempt, request, card, ct);
+                db.Attempts.Add(attempt);
+                if (decision is not null) db.FraudDecisions.Add(decision);
+            }, ct);
         }
         catch (DbUpdateException)
         {
@@ -70,6 +73,28 @@ internal sealed class PaymentService(
         if (attempt.State == AttemptState.Processing)
             await CallGatewayAsync(attempt, decision!.Outcome == FraudOutcome.RequireThreeDSecure, publish: false, ct);
         return attempt.ToStatus();
+    }
+
+    /// <summary>
+    /// Screens and saves in one transaction: the screen's velocity counts and the row that the next
+    /// attempt counts must not interleave with a concurrent attempt's (see FraudScreen.CountAsync).
+    /// A failure rolls the whole transaction back, so EF's savepoint around SaveChanges would only
+    /// add round trips.
+    /// </summary>
+    async Task SaveScreenedAsync(Func<Task> screen, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await screen();
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = true;
+        }
     }
 
     /// <summary>Records the card on an attempt and screens it; an unknown card, a block or a review settles the attempt before any gateway call.</summary>
@@ -314,21 +339,30 @@ internal sealed class PaymentService(
         var decision = await db.FraudDecisions.SingleOrDefaultAsync(d => d.PaymentId == attempt.Id, ct);
         if (decision is null)
         {
-            decision = await ScreenAsync(attempt, request, await gateway.DescribePaymentMethodAsync(request.PaymentMethod, ct), ct);
-            if (decision is not null) db.FraudDecisions.Add(decision);
+            // The gateway is asked before the transaction, which holds the screen's locks only as long as the counting and the save.
+            var card = await gateway.DescribePaymentMethodAsync(request.PaymentMethod, ct);
+            await SaveScreenedAsync(async () =>
+            {
+                decision = await ScreenAsync(attempt, request, card, ct);
+                if (decision is not null) db.FraudDecisions.Add(decision);
+                attempt.Touch(now);
+            }, ct);
         }
-        else if (decision.Outcome == FraudOutcome.Block)
+        else
         {
-            Fail(attempt, "fraud_blocked", "This payment was declined.", publish: false, now);
-            attempt.State = AttemptState.Blocked;
+            if (decision.Outcome == FraudOutcome.Block)
+            {
+                Fail(attempt, "fraud_blocked", "This payment was declined.", publish: false, now);
+                attempt.State = AttemptState.Blocked;
+            }
+            else if (decision.Outcome == FraudOutcome.Review)
+            {
+                attempt.State = AttemptState.InReview;
+                attempt.LeaseUntil = null;
+            }
+            attempt.Touch(now);
+            await db.SaveChangesAsync(ct);
         }
-        else if (decision.Outcome == FraudOutcome.Review)
-        {
-            attempt.State = AttemptState.InReview;
-            attempt.LeaseUntil = null;
-        }
-        attempt.Touch(now);
-        await db.SaveChangesAsync(ct);
         if (decision is null || attempt.State != AttemptState.Processing) return attempt.ToStatus();
         await CallGatewayAsync(attempt, decision.Outcome == FraudOutcome.RequireThreeDSecure, publish: false, ct);
         return attempt.ToStatus();

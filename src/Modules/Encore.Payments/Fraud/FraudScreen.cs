@@ -1,8 +1,13 @@
+using System.Buffers.Binary;
+using System.Data.Common;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Encore.Contracts.Payments;
 using Encore.Payments.Gateway;
 using Encore.Payments.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Encore.Payments.Fraud;
 
@@ -100,32 +105,89 @@ internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options,
     /// Every velocity count in one query (one round trip per payment instead of six). The attempt
     /// being screened counts once whether or not it is stored yet: the others are counted without
     /// it, and it is added.
+    ///
+    /// The caller's transaction runs from here to the attempt's insert, so that concurrent attempts
+    /// sharing an account, card, device or address count each other instead of all passing at once.
+    /// On PostgreSQL the same round trip first takes a transaction-scoped advisory lock per key, in
+    /// ascending order (no deadlock between attempts sharing several keys), each its own statement so
+    /// the count's snapshot comes after the locks; on SQLite the transaction is the one writer.
     /// </summary>
     async Task<Counts> CountAsync(PaymentAttempt attempt, string? fingerprint, CancellationToken ct)
     {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Velocity is counted inside the transaction that stores the attempt.");
+        var postgres = db.Database.IsNpgsql();
         var now = clock.GetUtcNow();
-        var account = now.AddMinutes(-Rules.AccountVelocityMinutes);
-        var card = now.AddMinutes(-Rules.CardVelocityMinutes);
-        var device = now.AddMinutes(-Rules.DeviceVelocityMinutes);
-        var ip = now.AddMinutes(-Rules.IpVelocityMinutes);
-        var day = now.AddDays(-1);
-        var since = new[] { account, card, device, ip, day }.Min();
-        var (self, buyer) = (attempt.Id, attempt.BuyerId);
         var deviceId = string.IsNullOrEmpty(attempt.DeviceId) ? null : attempt.DeviceId;
         var address = string.IsNullOrEmpty(attempt.IpAddress) ? null : attempt.IpAddress;
-        var others = await db.Attempts.AsNoTracking()
-            .Where(a => a.Id != self && a.CreatedAt >= since
-                && (a.BuyerId == buyer || (fingerprint != null && a.CardFingerprint == fingerprint) || (deviceId != null && a.DeviceId == deviceId) || (address != null && a.IpAddress == address)))
-            .GroupBy(a => 1)
-            .Select(g => new Counts(
-                g.Count(a => a.BuyerId == buyer && a.CreatedAt >= account),
-                g.Count(a => fingerprint != null && a.CardFingerprint == fingerprint && a.CreatedAt >= card),
-                g.Where(a => fingerprint != null && a.CardFingerprint == fingerprint && a.CreatedAt >= day && a.BuyerId != buyer).Select(a => a.BuyerId).Distinct().Count(),
-                g.Count(a => deviceId != null && a.DeviceId == deviceId && a.CreatedAt >= device),
-                g.Where(a => deviceId != null && a.DeviceId == deviceId && a.CreatedAt >= day && a.BuyerId != buyer).Select(a => a.BuyerId).Distinct().Count(),
-                g.Count(a => address != null && a.IpAddress == address && a.CreatedAt >= ip)))
-            .SingleOrDefaultAsync(ct) ?? new Counts(0, 0, 0, 0, 0, 0);
-        return new Counts(others.Account + 1, others.Card + 1, others.CardAccounts + 1, others.Device + 1, others.DeviceAccounts + 1, others.Ip + 1);
+        var windows = new[] { Rules.AccountVelocityMinutes, Rules.CardVelocityMinutes, Rules.DeviceVelocityMinutes, Rules.IpVelocityMinutes }
+            .Select(m => now.AddMinutes(-m)).ToArray();
+        var day = now.AddDays(-1);
+
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        var sql = new StringBuilder();
+        var locks = 0;
+        if (postgres)
+        {
+            var keys = new[] { ("account", attempt.BuyerId.ToString("D")), ("card", fingerprint), ("device", deviceId), ("ip", address) }
+                .Where(k => k.Item2 is not null).Select(k => LockKey(k.Item1, k.Item2!)).Distinct().Order().ToList();
+            for (; locks < keys.Count; locks++)
+            {
+                sql.Append($"SELECT pg_advisory_xact_lock(@lock{locks});\n");
+                Add(command, $"@lock{locks}", keys[locks]);
+            }
+        }
+        var table = db.Model.FindEntityType(typeof(PaymentAttempt))!;
+        var name = (table.GetSchema() is { } schema ? $"\"{schema}\"." : "") + $"\"{table.GetTableName()}\"";
+        // The table's name is the model's constant; every value is a parameter. CASE inside count()
+        // rather than FILTER: the same text runs on both providers.
+        sql.Append($"""
+            SELECT
+              count(CASE WHEN "BuyerId" = @buyer AND "CreatedAt" >= @account THEN 1 END),
+              count(CASE WHEN "CardFingerprint" = @card AND "CreatedAt" >= @cardSince THEN 1 END),
+              count(DISTINCT CASE WHEN "CardFingerprint" = @card AND "CreatedAt" >= @day AND "BuyerId" <> @buyer THEN "BuyerId" END),
+              count(CASE WHEN "DeviceId" = @device AND "CreatedAt" >= @deviceSince THEN 1 END),
+              count(DISTINCT CASE WHEN "DeviceId" = @device AND "CreatedAt" >= @day AND "BuyerId" <> @buyer THEN "BuyerId" END),
+              count(CASE WHEN "IpAddress" = @ip AND "CreatedAt" >= @ipSince THEN 1 END)
+            FROM {name}
+            WHERE "Id" <> @self AND "CreatedAt" >= @since
+              AND ("BuyerId" = @buyer OR "CardFingerprint" = @card OR "DeviceId" = @device OR "IpAddress" = @ip)
+            """);
+        command.CommandText = sql.ToString();
+        // SQLite holds Guids as upper-case text and instants as UTC ticks (UseSortableInstants).
+        object Id(Guid id) => postgres ? id : id.ToString("D").ToUpperInvariant();
+        object At(DateTimeOffset at) => postgres ? at : at.UtcTicks;
+        Add(command, "@self", Id(attempt.Id));
+        Add(command, "@buyer", Id(attempt.BuyerId));
+        Add(command, "@card", fingerprint);
+        Add(command, "@device", deviceId);
+        Add(command, "@ip", address);
+        Add(command, "@account", At(windows[0]));
+        Add(command, "@cardSince", At(windows[1]));
+        Add(command, "@deviceSince", At(windows[2]));
+        Add(command, "@ipSince", At(windows[3]));
+        Add(command, "@day", At(day));
+        Add(command, "@since", At(windows.Append(day).Min()));
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        // The locks' own results come first.
+        for (var i = 0; i < locks; i++) await reader.NextResultAsync(ct);
+        if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("The velocity counts returned no row.");
+        int WithThis(int column) => (int)reader.GetInt64(column) + 1;
+        return new Counts(WithThis(0), WithThis(1), WithThis(2), WithThis(3), WithThis(4), WithThis(5));
+    }
+
+    /// <summary>A 64-bit advisory-lock key per velocity key (kind and value), namespaced to this screen.</summary>
+    static long LockKey(string kind, string value) =>
+        BinaryPrimitives.ReadInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes($"encore.payments.velocity|{kind}|{value}")));
+
+    static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
     }
 
     static string? Normalize(string? country) =>
