@@ -15,7 +15,8 @@ namespace Encore.Payments.Fraud;
 /// Rule-based screening in the spirit of Stripe Radar: each rule that fires adds points and a
 /// reason; the total picks allow, require 3-D Secure, hold for review or block. Velocity is counted
 /// from Payments' own attempts table, so it holds across instances. Counts include the attempt
-/// being screened, which is screened before it is stored (one insert then carries both).
+/// being screened, which is screened before it is stored (one insert then carries both), in the
+/// transaction that stores it: attempts sharing a key are counted one after another.
 /// </summary>
 internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options, TimeProvider clock)
 {
