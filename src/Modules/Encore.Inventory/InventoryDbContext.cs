@@ -95,6 +95,11 @@ internal class InventoryDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(s => new { s.PerformanceId, s.Section });
             e.Property(s => s.Section).HasMaxLength(40);
         });
+        model.Entity<LockSoldBuyer>(e =>
+        {
+            e.ToTable("lock_sold_buyers");
+            e.HasKey(s => new { s.PerformanceId, s.BuyerId });
+        });
         model.Entity<SoldPlace>(e =>
         {
             e.ToTable("sold_places");

@@ -15,6 +15,8 @@ namespace Encore.Tests.Inventory;
 public abstract class HoldStoreContract
 {
     static readonly TimeSpan Ttl = TimeSpan.FromMinutes(10);
+    static readonly Dictionary<string, int> NoStanding = [];
+    static readonly Dictionary<Guid, int> NoneBought = [];
 
     internal FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
@@ -368,7 +370,7 @@ public abstract class HoldStoreContract
         var buyer = Guid.NewGuid();
         var hold = Placed(await store.HoldAsync(Seats(hall, buyer, [hall.A[0], hall.A[1]]), default));
         // Checkout sold the hold's seats and released the hold.
-        await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[0].Id, hall.A[1].Id], [], new Dictionary<string, int>()), default);
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[0].Id, hall.A[1].Id], [], NoStanding, NoneBought), default);
         Assert.NotNull(await store.ReleaseAsync(hold.Id, buyer, default));
 
         var refused = Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[1], hall.A[2]]), default));
@@ -384,8 +386,8 @@ public abstract class HoldStoreContract
         Assert.DoesNotContain(hall.A[1].Id, best!);
 
         // The same update again changes nothing; a refund puts one seat back on sale.
-        await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[0].Id, hall.A[1].Id], [], new Dictionary<string, int>()), default);
-        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [hall.A[1].Id], new Dictionary<string, int>()), default);
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[0].Id, hall.A[1].Id], [], NoStanding, NoneBought), default);
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [hall.A[1].Id], NoStanding, NoneBought), default);
         Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[1]]), default));
         Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
     }
@@ -394,7 +396,7 @@ public abstract class HoldStoreContract
     public async Task Sold_standing_places_count_against_the_capacity()
     {
         var (store, hall) = await ReadyAsync();
-        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [], new Dictionary<string, int> { ["FLOOR"] = 3 }), default);
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [], new Dictionary<string, int> { ["FLOOR"] = 3 }, NoneBought), default);
         var refused = Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 3), default));
         Assert.Equal(2, refused.Remaining);
         Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 2), default));
@@ -402,9 +404,9 @@ public abstract class HoldStoreContract
         Assert.Equal(5, (await store.ClaimsOfAsync(hall.PerformanceId, [], ["FLOOR"], default)).StandingHeld["FLOOR"]);
 
         // Absolute: telling the store the total again does not count it twice; a refund lowers it.
-        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [], new Dictionary<string, int> { ["FLOOR"] = 3 }), default);
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [], new Dictionary<string, int> { ["FLOOR"] = 3 }, NoneBought), default);
         Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 1), default));
-        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [], new Dictionary<string, int> { ["FLOOR"] = 2 }), default);
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [], new Dictionary<string, int> { ["FLOOR"] = 2 }, NoneBought), default);
         Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 1), default));
     }
 
@@ -414,10 +416,54 @@ public abstract class HoldStoreContract
         var store = CreateStore();
         var hall = new Hall();
         await store.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool>(),
-            new SoldState([hall.A[4].Id], [], new Dictionary<string, int> { ["FLOOR"] = 4 }), default);
+            new SoldState([hall.A[4].Id], [], new Dictionary<string, int> { ["FLOOR"] = 4 }, NoneBought), default);
 
         Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[4]]), default));
         Assert.Equal(1, Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 2), default)).Remaining);
+    }
+
+    [Fact]
+    public async Task Places_a_buyer_bought_count_toward_their_limit_until_a_refund_frees_them()
+    {
+        var (store, hall) = await ReadyAsync();
+        var buyer = Guid.NewGuid();
+        // The buyer bought two seats; the limit (4) stays the whole limit, the store counts the purchase.
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[0].Id, hall.A[1].Id], [], NoStanding, new Dictionary<Guid, int> { [buyer] = 2 }), default);
+
+        var over = Assert.IsType<HoldOutcome.OverLimit>(await store.HoldAsync(Seats(hall, buyer, hall.A.Skip(2).Take(3), limit: 4), default));
+        Assert.Equal((4, 2), (over.Limit, over.AlreadyHeld));
+        Placed(await store.HoldAsync(Seats(hall, buyer, hall.A.Skip(2).Take(2), limit: 4), default));
+        over = Assert.IsType<HoldOutcome.OverLimit>(await store.HoldAsync(Standing(hall, buyer, 1, limit: 4), default));
+        Assert.Equal((4, 4), (over.Limit, over.AlreadyHeld));
+        // Another buyer is not affected by what this one bought.
+        Placed(await store.HoldAsync(Seats(hall, Guid.NewGuid(), hall.A.Skip(4).Take(4), limit: 4), default));
+
+        // Absolute: the same total again counts nothing twice; a refund of one seat frees one place, of both, two.
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[0].Id, hall.A[1].Id], [], NoStanding, new Dictionary<Guid, int> { [buyer] = 2 }), default);
+        Assert.IsType<HoldOutcome.OverLimit>(await store.HoldAsync(Standing(hall, buyer, 1, limit: 4), default));
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [hall.A[1].Id], NoStanding, new Dictionary<Guid, int> { [buyer] = 1 }), default);
+        Placed(await store.HoldAsync(Standing(hall, buyer, 1, limit: 4), default));
+        Assert.Equal(4, Assert.IsType<HoldOutcome.OverLimit>(await store.HoldAsync(Standing(hall, buyer, 1, limit: 4), default)).AlreadyHeld);
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [hall.A[0].Id], NoStanding, new Dictionary<Guid, int> { [buyer] = 0 }), default);
+        Placed(await store.HoldAsync(Standing(hall, buyer, 1, limit: 4), default));
+        Assert.Equal(4, Assert.IsType<HoldOutcome.OverLimit>(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]], limit: 4), default)).AlreadyHeld);
+    }
+
+    [Fact]
+    public async Task Places_bought_are_loaded_with_the_performance()
+    {
+        // A store that lost its state (or never had it) is loaded with every buyer's purchases.
+        var store = CreateStore();
+        var hall = new Hall();
+        var (buyer, other) = (Guid.NewGuid(), Guid.NewGuid());
+        await store.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool>(),
+            new SoldState([hall.A[0].Id, hall.A[1].Id, hall.A[2].Id], [], new Dictionary<string, int> { ["FLOOR"] = 1 },
+                new Dictionary<Guid, int> { [buyer] = 3, [other] = 1 }), default);
+
+        Assert.Equal(3, Assert.IsType<HoldOutcome.OverLimit>(await store.HoldAsync(Seats(hall, buyer, hall.A.Skip(3).Take(2), limit: 4), default)).AlreadyHeld);
+        Placed(await store.HoldAsync(Seats(hall, buyer, [hall.A[3]], limit: 4), default));
+        Assert.Equal(1, Assert.IsType<HoldOutcome.OverLimit>(await store.HoldAsync(Standing(hall, other, 4, limit: 4), default)).AlreadyHeld);
+        Placed(await store.HoldAsync(Standing(hall, other, 3, limit: 4), default));
     }
 
     [Fact]

@@ -141,6 +141,14 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
                 INSERT INTO {S}.lock_sold_standing ("PerformanceId", "Section", "Sold") VALUES ($1, $2, $3)
                 ON CONFLICT ("PerformanceId", "Section") DO UPDATE SET "Sold" = excluded."Sold"
                 """, performanceId, section, Math.Max(0, units)));
+        foreach (var (buyer, places) in update.Bought)
+            batch.BatchCommands.Add(places > 0
+                ? BatchCommand(
+                    $"""
+                    INSERT INTO {S}.lock_sold_buyers ("PerformanceId", "BuyerId", "Bought") VALUES ($1, $2, $3)
+                    ON CONFLICT ("PerformanceId", "BuyerId") DO UPDATE SET "Bought" = excluded."Bought"
+                    """, performanceId, buyer, places)
+                : BatchCommand($"""DELETE FROM {S}.lock_sold_buyers WHERE "PerformanceId" = $1 AND "BuyerId" = $2""", performanceId, buyer));
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
     }
 
@@ -189,8 +197,12 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
             var taken = new List<Guid>();
             await using (var batch = new NpgsqlBatch(connection, transaction))
             {
-                batch.BatchCommands.Add(BatchCommand($"""SELECT COALESCE(SUM("Quantity"), 0)::integer FROM {S}.lock_holds WHERE "PerformanceId" = $1 AND "BuyerId" = $2""",
-                    request.PerformanceId, request.BuyerId));
+                // The limit counts what the buyer bought with their live holds.
+                batch.BatchCommands.Add(BatchCommand(
+                    $"""
+                    SELECT (COALESCE(SUM("Quantity"), 0) + COALESCE((SELECT "Bought" FROM {S}.lock_sold_buyers WHERE "PerformanceId" = $1 AND "BuyerId" = $2), 0))::integer
+                    FROM {S}.lock_holds WHERE "PerformanceId" = $1 AND "BuyerId" = $2
+                    """, request.PerformanceId, request.BuyerId));
                 // Sold units count against the capacity like held ones.
                 batch.BatchCommands.Add(BatchCommand(
                     $"""

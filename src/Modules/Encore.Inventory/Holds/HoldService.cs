@@ -67,9 +67,12 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
     {
         var sold = await db.SoldPlaces.AsNoTracking().Where(s => s.PerformanceId == performanceId)
             .Select(s => new { s.SeatId, s.SectionCode }).ToListAsync(ct);
+        var bought = await db.SoldPlaces.AsNoTracking().Where(s => s.PerformanceId == performanceId)
+            .GroupBy(s => s.BuyerId).Select(g => new { Buyer = g.Key, Places = g.Count() }).ToDictionaryAsync(b => b.Buyer, b => b.Places, ct);
         return new SoldState(
             sold.Where(s => s.SeatId is not null).Select(s => s.SeatId!.Value).ToList(), [],
-            sold.Where(s => s.SeatId is null).GroupBy(s => s.SectionCode).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+            sold.Where(s => s.SeatId is null).GroupBy(s => s.SectionCode).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            bought);
     }
 
     async Task<IReadOnlyDictionary<Guid, InventoryPool>> PoolSeatsAsync(Guid performanceId, CancellationToken ct) =>
@@ -83,19 +86,10 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
     public async Task<HoldOutcome> PlaceAsync(
         PerformanceLayout layout, Guid buyerId, HoldSpec spec, string? idempotencyKey, string requestHash, CancellationToken ct)
     {
-        // The limit counts what the buyer already bought: the stores only know live holds.
-        var bought = await db.SoldPlaces.CountAsync(s => s.PerformanceId == layout.PerformanceId && s.BuyerId == buyerId, ct);
-        var outcome = await PlaceWithinAsync(layout, buyerId, layout.BuyerLimit - bought, spec, idempotencyKey, requestHash, ct);
-        return outcome is HoldOutcome.OverLimit over && bought > 0
-            ? new HoldOutcome.OverLimit(layout.BuyerLimit, over.AlreadyHeld + bought)
-            : outcome;
-    }
-
-    async Task<HoldOutcome> PlaceWithinAsync(
-        PerformanceLayout layout, Guid buyerId, int buyerLimit, HoldSpec spec, string? idempotencyKey, string requestHash, CancellationToken ct)
-    {
+        // The limit counts what the buyer bought too: the store knows it (told by the orders consumer),
+        // so the hold path reads nothing from the database.
         HoldRequest Request(IReadOnlyList<Guid> seats, StandingRequest? standing) => new(
-            layout.PerformanceId, BuildingBlocks.Ids.New(), buyerId, seats, standing, layout.HoldTtl, buyerLimit, idempotencyKey, requestHash);
+            layout.PerformanceId, BuildingBlocks.Ids.New(), buyerId, seats, standing, layout.HoldTtl, layout.BuyerLimit, idempotencyKey, requestHash);
 
         switch (spec)
         {

@@ -21,10 +21,10 @@ internal interface IHoldStore
     Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, InventoryPool> poolSeats, SoldState sold, CancellationToken ct);
 
     /// <summary>
-    /// Records what orders sold (and refunds put back): sold seats can never be held or blocked, and a
-    /// standing area's remaining places count its sold units. Absolute and idempotent: the same update
-    /// twice changes nothing more. Snapshots report sold seats among the held ones (unavailable) and
-    /// sold standing units within the units held.
+    /// Records what orders sold (and refunds put back): sold seats can never be held or blocked, a
+    /// standing area's remaining places count its sold units, and a buyer's limit counts the places
+    /// they bought. Absolute and idempotent: the same update twice changes nothing more. Snapshots
+    /// report sold seats among the held ones (unavailable) and sold standing units within the units held.
     /// </summary>
     Task SetSoldAsync(Guid performanceId, SoldState update, CancellationToken ct);
 
@@ -59,10 +59,15 @@ internal interface IHoldStore
     Task<ExpiredClaims> TakeExpiredAsync(Guid performanceId, CancellationToken ct);
 }
 
-/// <summary>Seats to mark sold, seats sold no more, and the total units sold per standing section named.</summary>
-internal sealed record SoldState(IReadOnlyList<Guid> Sold, IReadOnlyList<Guid> Unsold, IReadOnlyDictionary<string, int> StandingSold)
+/// <summary>
+/// Seats to mark sold, seats sold no more, the total units sold per standing section named, and the
+/// total places each named buyer bought on the performance (0 once refunds took them all back): the
+/// buyer limit counts them with the buyer's live holds, inside the store's one atomic check.
+/// </summary>
+internal sealed record SoldState(
+    IReadOnlyList<Guid> Sold, IReadOnlyList<Guid> Unsold, IReadOnlyDictionary<string, int> StandingSold, IReadOnlyDictionary<Guid, int> Bought)
 {
-    public static readonly SoldState None = new([], [], new Dictionary<string, int>());
+    public static readonly SoldState None = new([], [], new Dictionary<string, int>(), new Dictionary<Guid, int>());
 }
 
 /// <summary>Seats and standing sections that expired holds had claimed; a section appears once per hold.</summary>
@@ -73,7 +78,7 @@ internal sealed record ExpiredClaims(IReadOnlyList<Guid> SeatIds, IReadOnlyList<
 }
 
 /// <summary>One buyer's request: specific seats, or a quantity in a standing area.</summary>
-/// <param name="BuyerLimit">Most tickets this buyer may hold on the performance, counting holds already live.</param>
+/// <param name="BuyerLimit">Most tickets this buyer may have on the performance: live holds plus places bought (as the store was told) plus this request.</param>
 /// <param name="IdempotencyKey">A retry with the same key and request hash answers the first hold again.</param>
 internal sealed record HoldRequest(
     Guid PerformanceId,

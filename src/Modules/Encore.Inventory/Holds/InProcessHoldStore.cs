@@ -25,6 +25,7 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         public readonly Dictionary<string, int> StandingHeld = new(StringComparer.Ordinal);
         public readonly HashSet<Guid> Sold = [];
         public readonly Dictionary<string, int> StandingSold = new(StringComparer.Ordinal);
+        public readonly Dictionary<Guid, int> Bought = [];
         public readonly Dictionary<Guid, Hold> Holds = [];
         public readonly PriorityQueue<Guid, DateTimeOffset> Expiries = new();
         public readonly Dictionary<(Guid Buyer, string Key), (Guid HoldId, string Hash, DateTimeOffset Until)> Keys = [];
@@ -60,6 +61,9 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         foreach (var seat in update.Unsold) state.Sold.Remove(seat);
         foreach (var seat in update.Sold) state.Sold.Add(seat);
         foreach (var (section, units) in update.StandingSold) state.StandingSold[section] = Math.Max(0, units);
+        foreach (var (buyer, places) in update.Bought)
+            if (places > 0) state.Bought[buyer] = places;
+            else state.Bought.Remove(buyer);
     }
 
     static HashSet<Guid> Unavailable(PerformanceState state) => [.. state.SeatHolder.Keys, .. state.Sold];
@@ -85,7 +89,8 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
                     : new HoldOutcome.KeyReused(HoldGone: true));
             }
 
-            var alreadyHeld = state.Holds.Values.Where(h => h.BuyerId == request.BuyerId).Sum(h => h.Quantity);
+            var alreadyHeld = state.Holds.Values.Where(h => h.BuyerId == request.BuyerId).Sum(h => h.Quantity)
+                + state.Bought.GetValueOrDefault(request.BuyerId);
             if (alreadyHeld + request.Quantity > request.BuyerLimit)
                 return Task.FromResult<HoldOutcome>(new HoldOutcome.OverLimit(request.BuyerLimit, alreadyHeld));
 

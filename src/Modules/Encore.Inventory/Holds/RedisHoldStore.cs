@@ -53,6 +53,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
         var keys = new List<RedisKey>
         {
             tag + ":seat", tag + ":ga", tag + ":exp", tag + ":holds", tag + ":buyers", tag + ":fence", tag + ":init", tag + ":expired",
+            tag + ":bought",
         };
         if (idempotencyKey is not null) keys.Add(tag + ":idem:" + idempotencyKey);
         return [.. keys];
@@ -84,11 +85,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
             args.Add(seat.ToString("D"));
             args.Add("sold");
         }
-        foreach (var (section, units) in sold.StandingSold)
-        {
-            args.Add(section);
-            args.Add(units);
-        }
+        AddCounts(args, sold);
         await Db.ScriptEvaluateAsync(InitScript, Keys(performanceId), [.. args]);
     }
 
@@ -98,12 +95,24 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
         args.AddRange(update.Sold.Select(s => (RedisValue)s.ToString("D")));
         args.Add(update.Unsold.Count);
         args.AddRange(update.Unsold.Select(s => (RedisValue)s.ToString("D")));
-        foreach (var (section, units) in update.StandingSold)
+        AddCounts(args, update);
+        await RunAsync(SoldScript, performanceId, Keys(performanceId), [.. args]);
+    }
+
+    /// <summary>The count of standing sections, their (section, units sold) pairs, then (buyer id, places bought) pairs.</summary>
+    static void AddCounts(List<RedisValue> args, SoldState sold)
+    {
+        args.Add(sold.StandingSold.Count);
+        foreach (var (section, units) in sold.StandingSold)
         {
             args.Add(section);
             args.Add(units);
         }
-        await RunAsync(SoldScript, performanceId, Keys(performanceId), [.. args]);
+        foreach (var (buyer, places) in sold.Bought)
+        {
+            args.Add(buyer.ToString("D"));
+            args.Add(places);
+        }
     }
 
     public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken ct)

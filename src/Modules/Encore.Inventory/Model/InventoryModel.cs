@@ -171,3 +171,11 @@ internal sealed class LockSoldStanding
     public string Section { get; set; } = "";
     public int Sold { get; set; }
 }
+
+/// <summary>Places a buyer bought on a performance, for the advisory-lock store's buyer limit.</summary>
+internal sealed class LockSoldBuyer
+{
+    public Guid PerformanceId { get; set; }
+    public Guid BuyerId { get; set; }
+    public int Bought { get; set; }
+}

@@ -9,9 +9,10 @@ namespace Encore.Inventory.Sales;
 
 /// <summary>
 /// The inventory stops offering what orders sold: OrderPaid records each admission's seat or
-/// standing place here and marks it sold in the hold store; a refund (of an event that goes on)
-/// puts the places back on sale. The store is told absolute values computed from this table, and
-/// told again on a redelivery, so a crash between the two writes heals itself.
+/// standing place here and marks it sold in the hold store, with the places the buyer bought (their
+/// limit counts them); a refund (of an event that goes on) puts the places back on sale. The store
+/// is told absolute values computed from this table, and told again on a redelivery, so a crash
+/// between the two writes heals itself.
 /// </summary>
 internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, IHoldStore store, TimeProvider clock)
     : IIntegrationEventHandler<OrderPaid>, IIntegrationEventHandler<AdmissionsRefunded>
@@ -32,7 +33,7 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
             await db.SaveChangesAsync(ct);
         }
         await TellStoreAsync(e.PerformanceId, e.Admissions.Where(a => a.SeatId is not null).Select(a => a.SeatId!.Value).ToList(),
-            e.Admissions.Where(a => a.SeatId is null).Select(a => a.SectionCode).ToList(), ct);
+            e.Admissions.Where(a => a.SeatId is null).Select(a => a.SectionCode).ToList(), [e.BuyerId], ct);
     }
 
     public async Task HandleAsync(AdmissionsRefunded e, IntegrationEventContext context, CancellationToken ct)
@@ -46,10 +47,10 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
             await db.SaveChangesAsync(ct);
         }
         await TellStoreAsync(e.PerformanceId, places.Where(p => p.SeatId is not null).Select(p => p.SeatId!.Value).ToList(),
-            places.Where(p => p.SeatId is null).Select(p => p.SectionCode).ToList(), ct);
+            places.Where(p => p.SeatId is null).Select(p => p.SectionCode).ToList(), places.Select(p => p.BuyerId).Distinct().ToList(), ct);
     }
 
-    async Task TellStoreAsync(Guid performanceId, IReadOnlyList<Guid> seats, IReadOnlyList<string> sections, CancellationToken ct)
+    async Task TellStoreAsync(Guid performanceId, IReadOnlyList<Guid> seats, IReadOnlyList<string> sections, IReadOnlyList<Guid> buyers, CancellationToken ct)
     {
         if (await holds.LayoutAsync(performanceId, ct) is not { } layout) return;
         var soldSeats = await db.SoldPlaces.AsNoTracking().Where(s => s.PerformanceId == performanceId && s.SeatId != null && seats.Contains(s.SeatId!.Value))
@@ -57,7 +58,12 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
         var standing = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var section in sections.Distinct(StringComparer.Ordinal))
             standing[section] = await db.SoldPlaces.CountAsync(s => s.PerformanceId == performanceId && s.SeatId == null && s.SectionCode == section, ct);
-        var update = new SoldState(soldSeats, seats.Except(soldSeats).ToList(), standing);
+        // Every buyer named gets a total, 0 when refunds took back all they bought.
+        var bought = buyers.ToDictionary(b => b, _ => 0);
+        foreach (var row in await db.SoldPlaces.AsNoTracking().Where(s => s.PerformanceId == performanceId && buyers.Contains(s.BuyerId))
+            .GroupBy(s => s.BuyerId).Select(g => new { Buyer = g.Key, Places = g.Count() }).ToListAsync(ct))
+            bought[row.Buyer] = row.Places;
+        var update = new SoldState(soldSeats, seats.Except(soldSeats).ToList(), standing, bought);
         await holds.WithStoreAsync(layout, async () => { await store.SetSoldAsync(performanceId, update, ct); return true; }, ct);
     }
 }

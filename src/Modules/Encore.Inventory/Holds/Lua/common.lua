@@ -9,9 +9,10 @@
 --   6 fence  STRING the performance's fencing-token counter
 --   7 init   STRING present once the performance's pools are loaded
 --   8 expired LIST what holds that expired had claimed ({seats, section} as JSON), until the live feed takes it
+--   9 bought HASH buyer id -> places that buyer bought (from orders, less refunds), for the buyer limit
 -- A seat claim is live only while its hold's expiry is in the future, so a hold that expired
 -- before any sweep reached it already frees its seats; the sweep only tidies up.
-local K_SEAT, K_GA, K_EXP, K_HOLDS, K_BUYERS, K_FENCE, K_INIT, K_EXPIRED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local K_SEAT, K_GA, K_EXP, K_HOLDS, K_BUYERS, K_FENCE, K_INIT, K_EXPIRED, K_BOUGHT = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 -- Nobody may be taking the expired list (no page watches the performance): it keeps the newest entries only.
 local EXPIRED_KEPT = 10000
 
@@ -27,6 +28,18 @@ end
 -- Standing units sold by orders live beside the held ones, under 'sold:<section>' in the ga hash.
 local function sold_units(section)
   return tonumber(redis.call('HGET', K_GA, 'sold:' .. section) or '0')
+end
+
+-- Absolute counts, sold standing units and places bought per buyer: ARGV from i on holds the number of
+-- sections, their (section, units) pairs, then (buyer id, places) pairs to the end.
+local function set_counts(i)
+  local sections = tonumber(ARGV[i])
+  for j = i + 1, i + 2 * sections, 2 do
+    redis.call('HSET', K_GA, 'sold:' .. ARGV[j], ARGV[j + 1])
+  end
+  for j = i + 1 + 2 * sections, #ARGV, 2 do
+    if tonumber(ARGV[j + 1]) > 0 then redis.call('HSET', K_BOUGHT, ARGV[j], ARGV[j + 1]) else redis.call('HDEL', K_BOUGHT, ARGV[j]) end
+  end
 end
 
 local function live(hold_id, now)

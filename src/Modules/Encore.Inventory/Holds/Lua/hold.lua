@@ -1,4 +1,4 @@
--- KEYS[9]: this request's idempotency key (a throwaway name of the same slot when there is none).
+-- KEYS[10]: this request's idempotency key (a throwaway name of the same slot when there is none).
 -- ARGV: now, hold id, buyer id, ttl ms, buyer limit, has key (0/1), request hash, key lifetime ms,
 --       kind ('seats' | 'ga'), then the seat ids, or section, quantity, capacity.
 -- Everything is checked before anything is written, so a refused request changes nothing but the sweep.
@@ -8,7 +8,7 @@ local has_key, request_hash, key_ttl, kind = ARGV[6] == '1', ARGV[7], tonumber(A
 sweep(now)
 
 if has_key then
-  local earlier = redis.call('GET', KEYS[9])
+  local earlier = redis.call('GET', KEYS[10])
   if earlier then
     local sep = string.find(earlier, '|', 1, true)
     local earlier_hold, earlier_hash = string.sub(earlier, 1, sep - 1), string.sub(earlier, sep + 1)
@@ -27,7 +27,8 @@ else
   quantity = #seats
 end
 
-local already = 0
+-- The limit counts what the buyer bought (as the orders consumer last told the store) with their live holds.
+local already = tonumber(redis.call('HGET', K_BOUGHT, buyer) or '0')
 for _, id in ipairs(buyer_list(buyer)) do
   local hold = owned_live_hold(id, buyer, now)
   if hold then already = already + hold.qty end
@@ -62,5 +63,5 @@ redis.call('ZADD', K_EXP, now + ttl, hold_id)
 local list = buyer_list(buyer)
 list[#list + 1] = hold_id
 save_buyer_list(buyer, list)
-if has_key then redis.call('SET', KEYS[9], hold_id .. '|' .. request_hash, 'PX', key_ttl) end
+if has_key then redis.call('SET', KEYS[10], hold_id .. '|' .. request_hash, 'PX', key_ttl) end
 return {'ok', raw}

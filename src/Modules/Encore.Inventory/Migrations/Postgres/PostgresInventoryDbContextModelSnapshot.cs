@@ -367,6 +367,22 @@ namespace Encore.Inventory.Migrations.Postgres
                     b.ToTable("lock_pool_seats", "inventory");
                 });
 
+            modelBuilder.Entity("Encore.Inventory.Model.LockSoldBuyer", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BuyerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Bought")
+                        .HasColumnType("integer");
+
+                    b.HasKey("PerformanceId", "BuyerId");
+
+                    b.ToTable("lock_sold_buyers", "inventory");
+                });
+
             modelBuilder.Entity("Encore.Inventory.Model.LockSoldSeat", b =>
                 {
                     b.Property<Guid>("PerformanceId")

@@ -359,6 +359,22 @@ namespace Encore.Inventory.Migrations.Sqlite
                     b.ToTable("inventory_lock_pool_seats", (string)null);
                 });
 
+            modelBuilder.Entity("Encore.Inventory.Model.LockSoldBuyer", b =>
+                {
+                    b.Property<Guid>("PerformanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuyerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bought")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PerformanceId", "BuyerId");
+
+                    b.ToTable("inventory_lock_sold_buyers", (string)null);
+                });
+
             modelBuilder.Entity("Encore.Inventory.Model.LockSoldSeat", b =>
                 {
                     b.Property<Guid>("PerformanceId")
