@@ -24,6 +24,7 @@ public sealed class RefundTests
         await using var app = EncoreAppFactory.For(provider, seedDemo: true);
         var organizer = await app.SignedInAsync("organizer@encore.test");
         var sale = await organizer.PublishOnSaleAsync(InventoryClient.Hall(floorCapacity: 10));
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PutAsJsonAsync($"/api/organizer/events/{sale.EventId}/hold-settings", new { holdMinutes = 15, ticketLimit = 2 })).StatusCode);
         var buyer = await app.NewBuyerAsync();
         var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, "A6", "A7")).HoldIdAsync());
         Assert.Equal("fulfilled", (await (await buyer.PayAsync(order.Id(), OrdersClient.Visa)).ReadJsonAsync()).Status());
@@ -57,6 +58,11 @@ public sealed class RefundTests
         var keptLabel = sale.Seats.Single(s => s.Value == admissions[1]!["seatId"]!.GetValue<Guid>()).Key;
         Assert.Equal(HttpStatusCode.Created, (await other.HoldSeatsAsync(sale, seatLabel)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await other.HoldSeatsAsync(sale, keptLabel)).StatusCode);
+        // The buyer's limit (2) counts the one place they still have: the refund freed the other.
+        var over = await buyer.HoldSeatsAsync(sale, "B1", "B2");
+        Assert.Equal(HttpStatusCode.Conflict, over.StatusCode);
+        Assert.Equal(1, (await over.ReadJsonAsync())["held"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Created, (await buyer.HoldSeatsAsync(sale, "B1")).StatusCode);
         var mailbox = app.Services.GetRequiredService<DevelopmentMailbox>();
         Assert.Contains(mailbox.Newest(), m => m.Message.Subject.StartsWith("Refund of", StringComparison.Ordinal));
     }
