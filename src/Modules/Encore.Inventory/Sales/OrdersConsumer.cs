@@ -53,6 +53,14 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
     async Task TellStoreAsync(Guid performanceId, IReadOnlyList<Guid> seats, IReadOnlyList<string> sections, IReadOnlyList<Guid> buyers, CancellationToken ct)
     {
         if (await holds.LayoutAsync(performanceId, ct) is not { } layout) return;
+        // Instances deliver messages in parallel: two could each count before the other's rows were
+        // committed, and the staler total reach the store last (a buyer's limit would miss an order).
+        // Counting and telling under one lock per performance makes the last total told one that saw
+        // every committed sale. The two-int key space is apart from the advisory-lock store's bigint
+        // keys, which its SetSoldAsync takes on another connection. SQLite runs one instance.
+        await using var transaction = db.Database.IsNpgsql() ? await db.Database.BeginTransactionAsync(ct) : null;
+        if (transaction is not null)
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SoldLockClass}, {SoldLockKey(performanceId)})", ct);
         var soldSeats = await db.SoldPlaces.AsNoTracking().Where(s => s.PerformanceId == performanceId && s.SeatId != null && seats.Contains(s.SeatId!.Value))
             .Select(s => s.SeatId!.Value).ToListAsync(ct);
         var standing = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -65,5 +73,16 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
             bought[row.Buyer] = row.Places;
         var update = new SoldState(soldSeats, seats.Except(soldSeats).ToList(), standing, bought);
         await holds.WithStoreAsync(layout, async () => { await store.SetSoldAsync(performanceId, update, ct); return true; }, ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>The lock's class ("sold" in ASCII); performances sharing a key only wait for each other.</summary>
+    const int SoldLockClass = 0x736F6C64;
+
+    static int SoldLockKey(Guid performanceId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        performanceId.TryWriteBytes(bytes);
+        return BitConverter.ToInt32(bytes[12..]);
     }
 }
