@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using Encore.Tests.Catalog;
 using Encore.Tests.Infrastructure;
+using Encore.Tests.Orders;
 
 namespace Encore.Tests.Inventory;
 
@@ -67,5 +69,30 @@ public sealed class HoldConcurrencyTests
         Assert.Equal(20, standingResults.Count(r => r.StatusCode == HttpStatusCode.Created));
         Assert.Equal(Requests - 20, standingResults.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         Assert.Equal(0, (await second.CreateClient().AvailabilityAsync(sale))["generalAdmission"]![0]!["remaining"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("Redis")]
+    [InlineData("AdvisoryLock")]
+    public async Task What_a_buyer_bought_on_one_instance_counts_toward_their_limit_on_the_other(string holdStore)
+    {
+        await using var first = EncoreAppFactory.Postgres(seedDemo: true).With("Encore:Inventory:HoldStore", holdStore);
+        var organizer = await first.SignedInAsync("organizer@encore.test");
+        await using var second = EncoreAppFactory.PostgresOn(first.ConnectionString).With("Encore:Inventory:HoldStore", holdStore);
+        var sale = await organizer.PublishOnSaleAsync(InventoryClient.Hall(floorCapacity: 10));
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PutAsJsonAsync($"/api/organizer/events/{sale.EventId}/hold-settings", new { holdMinutes = 15, ticketLimit = 3 })).StatusCode);
+        var buyer = await first.NewBuyerAsync();
+        var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, "A1", "A2")).HoldIdAsync());
+        Assert.Equal(HttpStatusCode.OK, (await buyer.PayAsync(order.Id(), OrdersClient.Visa)).StatusCode);
+        // One database: the instances' relays share its outbox.
+        await first.WaitForOutboxAsync();
+
+        // The hold store (shared by both instances) knows the two places bought; no instance counts them in the database.
+        var elsewhere = second.CreateClient();
+        elsewhere.DefaultRequestHeaders.Authorization = buyer.DefaultRequestHeaders.Authorization;
+        var over = await elsewhere.HoldStandingAsync(sale, 2);
+        Assert.Equal(HttpStatusCode.Conflict, over.StatusCode);
+        Assert.Equal(2, (await over.ReadJsonAsync())["held"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Created, (await elsewhere.HoldStandingAsync(sale, 1)).StatusCode);
     }
 }
