@@ -64,8 +64,8 @@ public sealed class FraudTests
     [InlineData(StorageProvider.Postgres)]
     public async Task Concurrent_attempts_from_one_account_on_two_instances_count_each_other(StorageProvider provider)
     {
-        // A bot firing a crowd of attempts at one instant: each attempt must see the others, or all of
-        // them pass a velocity rule whose limit is far lower.
+        // A bot firing a crowd of attempts at one instant: each attempt must see the others stored
+        // before it, or all of them pass a velocity rule whose limit is far lower.
         const int limit = 3, crowd = 12;
         await using var app = Isolated(provider, ("AccountVelocityLimit", $"{limit}"));
         await using var other = app.AnotherInstance();
@@ -87,13 +87,17 @@ public sealed class FraudTests
         var decisions = await app.WithDbAsync(db => db.FraudDecisions.AsNoTracking().Where(d => d.BuyerId == buyer).ToListAsync());
         Assert.Equal(crowd, decisions.Count);
         var flagged = decisions.Where(d => d.Reasons.Any(r => r.Code == "velocity.account")).ToList();
-        Assert.Equal(limit, crowd - flagged.Count);
-        // Counted one after another: every flagged attempt saw a different number of attempts before it.
-        Assert.Equal(
-            Enumerable.Range(limit + 1, crowd - limit).Select(n => $"{n} attempts from this account in 10 min (limit {limit})"),
-            flagged.Select(d => d.Reasons.Single(r => r.Code == "velocity.account").Detail).OrderBy(d => int.Parse(d[..d.IndexOf(' ')])));
-        Assert.Equal(limit, results.Count(r => r.State == PaymentState.Authorized));
-        Assert.Equal(crowd - limit, results.Count(r => r.State == PaymentState.RequiresAction));
+        var passed = crowd - flagged.Count;
+        // Never more than the limit, however the crowd interleaves (a burst may flag more: each counts
+        // every attempt committed before its count, including later arrivals).
+        Assert.InRange(passed, 0, limit);
+        // The k-th attempt to be stored saw at least k; the last saw them all.
+        var seen = flagged.Select(d => d.Reasons.Single(r => r.Code == "velocity.account").Detail)
+            .Select(d => int.Parse(d[..d.IndexOf(' ')])).Order().ToList();
+        for (var i = 0; i < seen.Count; i++) Assert.InRange(seen[i], Math.Max(limit + 1, passed + i + 1), crowd);
+        Assert.Equal(crowd, seen[^1]);
+        Assert.Equal(passed, results.Count(r => r.State == PaymentState.Authorized));
+        Assert.Equal(flagged.Count, results.Count(r => r.State == PaymentState.RequiresAction));
     }
 
     [Theory]

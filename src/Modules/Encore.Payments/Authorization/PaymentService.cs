@@ -51,18 +51,17 @@ internal sealed class PaymentService(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        // The card and the fraud screen come before the row, so that one insert carries the attempt,
-        // its card and its decision: a duplicate call only wastes the screen's reads.
+        // The row is committed before the fraud screen counts: its count then includes every attempt
+        // committed before it, so a burst sharing an account, card, device or address cannot all pass
+        // a velocity rule, and nothing waits on a lock (FraudScreen.CountAsync). A duplicate id stops
+        // here, before any screening. A crash before the decision is saved leaves an attempt without
+        // one: whoever takes it over when its lease ends screens it (DriveAsync).
         var card = await gateway.DescribePaymentMethodAsync(request.PaymentMethod, ct);
-        FraudDecision? decision = null;
+        (attempt.CardFingerprint, attempt.CardCountry) = (card?.Fingerprint, card?.Country);
+        db.Attempts.Add(attempt);
         try
         {
-            await SaveScreenedAsync(async () =>
-            {
-                decision = await ScreenAsync(attempt, request, card, ct);
-                db.Attempts.Add(attempt);
-                if (decision is not null) db.FraudDecisions.Add(decision);
-            }, ct);
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
@@ -70,31 +69,12 @@ internal sealed class PaymentService(
             db.ChangeTracker.Clear();
             return await FollowAsync(request, ct);
         }
+        var decision = await ScreenAsync(attempt, request, card, ct);
+        if (decision is not null) db.FraudDecisions.Add(decision);
+        await db.SaveChangesAsync(ct);
         if (attempt.State == AttemptState.Processing)
             await CallGatewayAsync(attempt, decision!.Outcome == FraudOutcome.RequireThreeDSecure, publish: false, ct);
         return attempt.ToStatus();
-    }
-
-    /// <summary>
-    /// Screens and saves in one transaction: the screen's velocity counts and the row that the next
-    /// attempt counts must not interleave with a concurrent attempt's (see FraudScreen.CountAsync).
-    /// A failure rolls the whole transaction back, so EF's savepoint around SaveChanges would only
-    /// add round trips.
-    /// </summary>
-    async Task SaveScreenedAsync(Func<Task> screen, CancellationToken ct)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.Database.AutoSavepointsEnabled = false;
-        try
-        {
-            await screen();
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
-        finally
-        {
-            db.Database.AutoSavepointsEnabled = true;
-        }
     }
 
     /// <summary>Records the card on an attempt and screens it; an unknown card, a block or a review settles the attempt before any gateway call.</summary>
@@ -339,14 +319,10 @@ internal sealed class PaymentService(
         var decision = await db.FraudDecisions.SingleOrDefaultAsync(d => d.PaymentId == attempt.Id, ct);
         if (decision is null)
         {
-            // The gateway is asked before the transaction, which holds the screen's locks only as long as the counting and the save.
-            var card = await gateway.DescribePaymentMethodAsync(request.PaymentMethod, ct);
-            await SaveScreenedAsync(async () =>
-            {
-                decision = await ScreenAsync(attempt, request, card, ct);
-                if (decision is not null) db.FraudDecisions.Add(decision);
-                attempt.Touch(now);
-            }, ct);
+            decision = await ScreenAsync(attempt, request, await gateway.DescribePaymentMethodAsync(request.PaymentMethod, ct), ct);
+            if (decision is not null) db.FraudDecisions.Add(decision);
+            attempt.Touch(now);
+            await db.SaveChangesAsync(ct);
         }
         else
         {

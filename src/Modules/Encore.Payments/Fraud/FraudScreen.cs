@@ -1,8 +1,5 @@
-using System.Buffers.Binary;
 using System.Data.Common;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Encore.Contracts.Payments;
 using Encore.Payments.Gateway;
 using Encore.Payments.Model;
@@ -15,8 +12,7 @@ namespace Encore.Payments.Fraud;
 /// Rule-based screening in the spirit of Stripe Radar: each rule that fires adds points and a
 /// reason; the total picks allow, require 3-D Secure, hold for review or block. Velocity is counted
 /// from Payments' own attempts table, so it holds across instances. Counts include the attempt
-/// being screened, which is screened before it is stored (one insert then carries both), in the
-/// transaction that stores it: attempts sharing a key are counted one after another.
+/// being screened, which is stored before it is screened (see CountAsync).
 /// </summary>
 internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options, TimeProvider clock)
 {
@@ -103,20 +99,17 @@ internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options,
     sealed record Counts(int Account, int Card, int CardAccounts, int Device, int DeviceAccounts, int Ip);
 
     /// <summary>
-    /// Every velocity count in one query (one round trip per payment instead of six). The attempt
-    /// being screened counts once whether or not it is stored yet: the others are counted without
-    /// it, and it is added.
-    ///
-    /// The caller's transaction runs from here to the attempt's insert, so that concurrent attempts
-    /// sharing an account, card or device count each other instead of all passing at once.
-    /// On PostgreSQL the same round trip first takes a transaction-scoped advisory lock per key, in
-    /// ascending order (no deadlock between attempts sharing several keys), each its own statement so
-    /// the count's snapshot comes after the locks; on SQLite the transaction is the one writer.
+    /// Every velocity count in one query (one round trip per payment instead of six), taken after the
+    /// attempt's own row was committed (PaymentService). Each count therefore includes the attempt
+    /// itself and every attempt committed before the count began: of a burst sharing a key, the k-th
+    /// to commit sees at least k, so no more attempts than the limit pass a rule however many arrive
+    /// at once, on any number of instances — without a lock, so buyers behind one address or paying
+    /// with one card never queue behind each other. A burst may count more than the attempts before
+    /// it (all commit, then all count), which errs towards 3-D Secure, never towards letting through.
+    /// The distinct-account counts count the other accounts, plus this one.
     /// </summary>
     async Task<Counts> CountAsync(PaymentAttempt attempt, string? fingerprint, CancellationToken ct)
     {
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Velocity is counted inside the transaction that stores the attempt.");
         var postgres = db.Database.IsNpgsql();
         var now = clock.GetUtcNow();
         var deviceId = string.IsNullOrEmpty(attempt.DeviceId) ? null : attempt.DeviceId;
@@ -125,65 +118,53 @@ internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options,
             .Select(m => now.AddMinutes(-m)).ToArray();
         var day = now.AddDays(-1);
 
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        var sql = new StringBuilder();
-        var locks = 0;
-        if (postgres)
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            // No lock on the address: thousands of buyers share one behind a carrier's NAT, and their
-            // payments must not queue behind each other; the address rule's count is taken unlocked.
-            var keys = new[] { ("account", attempt.BuyerId.ToString("D")), ("card", fingerprint), ("device", deviceId) }
-                .Where(k => k.Item2 is not null).Select(k => LockKey(k.Item1, k.Item2!)).Distinct().Order().ToList();
-            for (; locks < keys.Count; locks++)
-            {
-                sql.Append($"SELECT pg_advisory_xact_lock(@lock{locks});\n");
-                Add(command, $"@lock{locks}", keys[locks]);
-            }
+            await using var command = connection.CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var table = db.Model.FindEntityType(typeof(PaymentAttempt))!;
+            var name = (table.GetSchema() is { } schema ? $"\"{schema}\"." : "") + $"\"{table.GetTableName()}\"";
+            // The table's name is the model's constant; every value is a parameter. CASE inside count()
+            // rather than FILTER: the same text runs on both providers.
+            command.CommandText = $"""
+                SELECT
+                  count(CASE WHEN "BuyerId" = @buyer AND "CreatedAt" >= @account THEN 1 END),
+                  count(CASE WHEN "CardFingerprint" = @card AND "CreatedAt" >= @cardSince THEN 1 END),
+                  count(DISTINCT CASE WHEN "CardFingerprint" = @card AND "CreatedAt" >= @day AND "BuyerId" <> @buyer THEN "BuyerId" END),
+                  count(CASE WHEN "DeviceId" = @device AND "CreatedAt" >= @deviceSince THEN 1 END),
+                  count(DISTINCT CASE WHEN "DeviceId" = @device AND "CreatedAt" >= @day AND "BuyerId" <> @buyer THEN "BuyerId" END),
+                  count(CASE WHEN "IpAddress" = @ip AND "CreatedAt" >= @ipSince THEN 1 END)
+                FROM {name}
+                WHERE "CreatedAt" >= @since
+                  AND ("BuyerId" = @buyer OR "CardFingerprint" = @card OR "DeviceId" = @device OR "IpAddress" = @ip)
+                """;
+            // SQLite holds Guids as upper-case text and instants as UTC ticks (UseSortableInstants).
+            object Id(Guid id) => postgres ? id : id.ToString("D").ToUpperInvariant();
+            object At(DateTimeOffset at) => postgres ? at : at.UtcTicks;
+            Add(command, "@buyer", Id(attempt.BuyerId));
+            Add(command, "@card", fingerprint);
+            Add(command, "@device", deviceId);
+            Add(command, "@ip", address);
+            Add(command, "@account", At(windows[0]));
+            Add(command, "@cardSince", At(windows[1]));
+            Add(command, "@deviceSince", At(windows[2]));
+            Add(command, "@ipSince", At(windows[3]));
+            Add(command, "@day", At(day));
+            Add(command, "@since", At(windows.Append(day).Min()));
+
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("The velocity counts returned no row.");
+            int Count(int column) => (int)reader.GetInt64(column);
+            // The attempt is stored before it is counted: at least 1 whatever the row's own values.
+            return new Counts(Math.Max(1, Count(0)), Math.Max(1, Count(1)), Count(2) + 1, Math.Max(1, Count(3)), Count(4) + 1, Math.Max(1, Count(5)));
         }
-        var table = db.Model.FindEntityType(typeof(PaymentAttempt))!;
-        var name = (table.GetSchema() is { } schema ? $"\"{schema}\"." : "") + $"\"{table.GetTableName()}\"";
-        // The table's name is the model's constant; every value is a parameter. CASE inside count()
-        // rather than FILTER: the same text runs on both providers.
-        sql.Append($"""
-            SELECT
-              count(CASE WHEN "BuyerId" = @buyer AND "CreatedAt" >= @account THEN 1 END),
-              count(CASE WHEN "CardFingerprint" = @card AND "CreatedAt" >= @cardSince THEN 1 END),
-              count(DISTINCT CASE WHEN "CardFingerprint" = @card AND "CreatedAt" >= @day AND "BuyerId" <> @buyer THEN "BuyerId" END),
-              count(CASE WHEN "DeviceId" = @device AND "CreatedAt" >= @deviceSince THEN 1 END),
-              count(DISTINCT CASE WHEN "DeviceId" = @device AND "CreatedAt" >= @day AND "BuyerId" <> @buyer THEN "BuyerId" END),
-              count(CASE WHEN "IpAddress" = @ip AND "CreatedAt" >= @ipSince THEN 1 END)
-            FROM {name}
-            WHERE "Id" <> @self AND "CreatedAt" >= @since
-              AND ("BuyerId" = @buyer OR "CardFingerprint" = @card OR "DeviceId" = @device OR "IpAddress" = @ip)
-            """);
-        command.CommandText = sql.ToString();
-        // SQLite holds Guids as upper-case text and instants as UTC ticks (UseSortableInstants).
-        object Id(Guid id) => postgres ? id : id.ToString("D").ToUpperInvariant();
-        object At(DateTimeOffset at) => postgres ? at : at.UtcTicks;
-        Add(command, "@self", Id(attempt.Id));
-        Add(command, "@buyer", Id(attempt.BuyerId));
-        Add(command, "@card", fingerprint);
-        Add(command, "@device", deviceId);
-        Add(command, "@ip", address);
-        Add(command, "@account", At(windows[0]));
-        Add(command, "@cardSince", At(windows[1]));
-        Add(command, "@deviceSince", At(windows[2]));
-        Add(command, "@ipSince", At(windows[3]));
-        Add(command, "@day", At(day));
-        Add(command, "@since", At(windows.Append(day).Min()));
-
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        // The locks' own results come first.
-        for (var i = 0; i < locks; i++) await reader.NextResultAsync(ct);
-        if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("The velocity counts returned no row.");
-        int WithThis(int column) => (int)reader.GetInt64(column) + 1;
-        return new Counts(WithThis(0), WithThis(1), WithThis(2), WithThis(3), WithThis(4), WithThis(5));
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
-
-    /// <summary>A 64-bit advisory-lock key per velocity key (kind and value), namespaced to this screen.</summary>
-    static long LockKey(string kind, string value) =>
-        BinaryPrimitives.ReadInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes($"encore.payments.velocity|{kind}|{value}")));
 
     static void Add(DbCommand command, string name, object? value)
     {
