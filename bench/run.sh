@@ -6,6 +6,9 @@
 #   SIM_BUYERS    simulated buyers (default 5000; accounts and sessions minted by `bench-buyers`)
 #   BENCH_BUYERS  accounts to seed and sign in (default 2000)
 #   BENCH_DURATION, BENCH_WARMUP  seconds per measured run (default 20, 5)
+#   CHECKOUT_ORDERS, CHECKOUT_WARMUP  orders prepared for the pay step (4000; a buyer holds at most 8 places,
+#                 so at most 4 orders of 2 per BENCH_BUYERS), its warm-up (BENCH_WARMUP): the pay path's
+#                 code is still being optimized by the JIT for some 30 s after its first call
 #   BENCH_CONNECTIONS  connections of the load generator (default 64)
 #   SHED_RATE     the overload rate (default 2× the 1-seat maximum measured in the same run)
 #   QUEUE_BUYERS, PUSH_CONNECTIONS  the waiting-room step ("queue", not in the default steps): accounts queued (100000), live lines (10000)
@@ -183,7 +186,7 @@ if has checkout; then
   bench setup --url "$URL" --seats 20000 --standing 1000 --limit 8 --doors-open-now --out "$OUT/event-checkout.json" >&2
   bench login --url "$URL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-checkout.txt" | tee -a "$OUT/raw.txt" >&2
   bench checkout --url "$URL" --event "$OUT/event-checkout.json" --tokens "$OUT/tokens-checkout.txt" --orders "${CHECKOUT_ORDERS:-4000}" \
-    --connections "$CONN" --pids "${APP_PIDS[app1]},${APP_PIDS[app2]},${APP_PIDS[app3]}" --warmup "$WARMUP" --duration "$DURATION" --results "$RESULTS" | tee -a "$OUT/raw.txt" >&2 || { log "the checkout benchmark failed"; CHECKOUT_FAILED=1; }
+    --connections "$CONN" --pids "${APP_PIDS[app1]},${APP_PIDS[app2]},${APP_PIDS[app3]}" --warmup "${CHECKOUT_WARMUP:-$WARMUP}" --duration "$DURATION" --results "$RESULTS" | tee -a "$OUT/raw.txt" >&2 || { log "the checkout benchmark failed"; CHECKOUT_FAILED=1; }
   stop_scaled
   if [ -f "$OUT/pgbench.txt" ]; then
     bench targets --results "$RESULTS" --pgbench-tps "$(grep -a '^tps' "$OUT/pgbench.txt" | tail -1 | awk '{print $3}')" | tee -a "$OUT/raw.txt" >&2
