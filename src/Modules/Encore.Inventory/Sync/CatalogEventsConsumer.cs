@@ -2,6 +2,7 @@ using Encore.BuildingBlocks.Outbox;
 using Encore.Contracts;
 using Encore.Contracts.Catalog;
 using Encore.Inventory.Holds;
+using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Inventory.Sync;
 
@@ -25,9 +26,24 @@ internal sealed class CatalogEventsConsumer(InventoryDbContext db, InventorySync
 
     async Task SyncAsync(Guid eventId, IntegrationEventContext context, CancellationToken ct)
     {
+        try
+        {
+            await SyncOnceAsync(eventId, context, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // A hold or a page materialized one of the event's performances between our read and our
+            // save (InventorySync.EnsureAsync): nothing was saved, so do it again over what is there now.
+            db.ChangeTracker.Clear();
+            await SyncOnceAsync(eventId, context, ct);
+        }
+        layouts.InvalidateEvent(eventId);
+    }
+
+    async Task SyncOnceAsync(Guid eventId, IntegrationEventContext context, CancellationToken ct)
+    {
         if (!await db.TryRecordInboxAsync(context, Consumer, clock, ct)) return;
         await sync.SyncEventAsync(eventId, ct);
         await db.SaveChangesAsync(ct);
-        layouts.InvalidateEvent(eventId);
     }
 }
