@@ -1,10 +1,8 @@
-using System.Data.Common;
 using System.Net;
 using Encore.Contracts.Payments;
 using Encore.Payments.Gateway;
 using Encore.Payments.Model;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Encore.Payments.Fraud;
 
@@ -110,68 +108,31 @@ internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options,
     /// </summary>
     async Task<Counts> CountAsync(PaymentAttempt attempt, string? fingerprint, CancellationToken ct)
     {
-        var postgres = db.Database.IsNpgsql();
         var now = clock.GetUtcNow();
+        var account = now.AddMinutes(-Rules.AccountVelocityMinutes);
+        var card = now.AddMinutes(-Rules.CardVelocityMinutes);
+        var device = now.AddMinutes(-Rules.DeviceVelocityMinutes);
+        var ip = now.AddMinutes(-Rules.IpVelocityMinutes);
+        var day = now.AddDays(-1);
+        var since = new[] { account, card, device, ip, day }.Min();
+        var buyer = attempt.BuyerId;
         var deviceId = string.IsNullOrEmpty(attempt.DeviceId) ? null : attempt.DeviceId;
         var address = string.IsNullOrEmpty(attempt.IpAddress) ? null : attempt.IpAddress;
-        var windows = new[] { Rules.AccountVelocityMinutes, Rules.CardVelocityMinutes, Rules.DeviceVelocityMinutes, Rules.IpVelocityMinutes }
-            .Select(m => now.AddMinutes(-m)).ToArray();
-        var day = now.AddDays(-1);
-
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            var table = db.Model.FindEntityType(typeof(PaymentAttempt))!;
-            var name = (table.GetSchema() is { } schema ? $"\"{schema}\"." : "") + $"\"{table.GetTableName()}\"";
-            // The table's name is the model's constant; every value is a parameter. CASE inside count()
-            // rather than FILTER: the same text runs on both providers.
-            command.CommandText = $"""
-                SELECT
-                  count(CASE WHEN "BuyerId" = @buyer AND "CreatedAt" >= @account THEN 1 END),
-                  count(CASE WHEN "CardFingerprint" = @card AND "CreatedAt" >= @cardSince THEN 1 END),
-                  count(DISTINCT CASE WHEN "CardFingerprint" = @card AND "CreatedAt" >= @day AND "BuyerId" <> @buyer THEN "BuyerId" END),
-                  count(CASE WHEN "DeviceId" = @device AND "CreatedAt" >= @deviceSince THEN 1 END),
-                  count(DISTINCT CASE WHEN "DeviceId" = @device AND "CreatedAt" >= @day AND "BuyerId" <> @buyer THEN "BuyerId" END),
-                  count(CASE WHEN "IpAddress" = @ip AND "CreatedAt" >= @ipSince THEN 1 END)
-                FROM {name}
-                WHERE "CreatedAt" >= @since
-                  AND ("BuyerId" = @buyer OR "CardFingerprint" = @card OR "DeviceId" = @device OR "IpAddress" = @ip)
-                """;
-            // SQLite holds Guids as upper-case text and instants as UTC ticks (UseSortableInstants).
-            object Id(Guid id) => postgres ? id : id.ToString("D").ToUpperInvariant();
-            object At(DateTimeOffset at) => postgres ? at : at.UtcTicks;
-            Add(command, "@buyer", Id(attempt.BuyerId));
-            Add(command, "@card", fingerprint);
-            Add(command, "@device", deviceId);
-            Add(command, "@ip", address);
-            Add(command, "@account", At(windows[0]));
-            Add(command, "@cardSince", At(windows[1]));
-            Add(command, "@deviceSince", At(windows[2]));
-            Add(command, "@ipSince", At(windows[3]));
-            Add(command, "@day", At(day));
-            Add(command, "@since", At(windows.Append(day).Min()));
-
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("The velocity counts returned no row.");
-            int Count(int column) => (int)reader.GetInt64(column);
-            // The attempt is stored before it is counted: at least 1 whatever the row's own values.
-            return new Counts(Math.Max(1, Count(0)), Math.Max(1, Count(1)), Count(2) + 1, Math.Max(1, Count(3)), Count(4) + 1, Math.Max(1, Count(5)));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
+        var counts = await db.Attempts.AsNoTracking()
+            .Where(a => a.CreatedAt >= since
+                && (a.BuyerId == buyer || (fingerprint != null && a.CardFingerprint == fingerprint) || (deviceId != null && a.DeviceId == deviceId) || (address != null && a.IpAddress == address)))
+            .GroupBy(a => 1)
+            .Select(g => new Counts(
+                g.Count(a => a.BuyerId == buyer && a.CreatedAt >= account),
+                g.Count(a => fingerprint != null && a.CardFingerprint == fingerprint && a.CreatedAt >= card),
+                g.Where(a => fingerprint != null && a.CardFingerprint == fingerprint && a.CreatedAt >= day && a.BuyerId != buyer).Select(a => a.BuyerId).Distinct().Count(),
+                g.Count(a => deviceId != null && a.DeviceId == deviceId && a.CreatedAt >= device),
+                g.Where(a => deviceId != null && a.DeviceId == deviceId && a.CreatedAt >= day && a.BuyerId != buyer).Select(a => a.BuyerId).Distinct().Count(),
+                g.Count(a => address != null && a.IpAddress == address && a.CreatedAt >= ip)))
+            .SingleOrDefaultAsync(ct) ?? new Counts(0, 0, 0, 0, 0, 0);
+        // The attempt is stored before it is counted: at least 1 whatever the row's own values.
+        return new Counts(Math.Max(1, counts.Account), Math.Max(1, counts.Card), counts.CardAccounts + 1,
+            Math.Max(1, counts.Device), counts.DeviceAccounts + 1, Math.Max(1, counts.Ip));
     }
 
     static string? Normalize(string? country) =>
