@@ -27,7 +27,8 @@ public sealed partial class AccountJourneyTests(EncoreSite site)
 
         // A browser the buyer has not used before: the emailed code, typed into the focused field.
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/step-up");
-        Assert.Equal("code", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        // Autofocus applies at the next rendering step, which may come after the load event: wait for it.
+        await Assertions.Expect(page.Locator("#code")).ToBeFocusedAsync();
         await Axe.AssertNoViolationsAsync(page);
         await page.Keyboard.TypeAsync(site.LatestStepUpCode("buyer@encore.test"));
         await page.Keyboard.PressAsync("Enter");

@@ -101,6 +101,33 @@ public sealed class HoldJourneyTests(EncoreSite site)
     }
 
     [Fact]
+    public async Task A_click_before_the_browser_check_completes_waits_for_it_and_then_holds()
+    {
+        await using var context = await site.NewContextAsync("buyer");
+        var page = await context.NewPageAsync();
+        // The device report, which the proof of work waits for, is held back until the test lets it go:
+        // the buyer clicks before the check has even started.
+        await page.RouteAsync("**/js/device-signals*.js", route => route.FulfillAsync(new()
+        {
+            ContentType = "text/javascript",
+            Body = "window.encoreDeviceSignals = new Promise((resolve) => { window.releaseDeviceReport = resolve; });",
+        }));
+        await page.GotoAsync(Theatre);
+        await page.GetByLabel("Number of seats").SelectOptionAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hold the best seats" }).ClickAsync();
+
+        var status = page.Locator("form[aria-labelledby=best-heading] [data-pow-status]");
+        await Assertions.Expect(status).ToContainTextAsync("your request is sent when it completes");
+        Assert.Equal(Theatre, new Uri(page.Url).AbsolutePath);
+
+        await page.EvaluateAsync("() => window.releaseDeviceReport()");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/holds/", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("table tbody tr")).ToHaveCountAsync(2);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Release these tickets" }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == Theatre);
+    }
+
+    [Fact]
     public async Task The_hold_page_warns_before_the_end_extends_once_and_releases()
     {
         await using var context = await site.NewContextAsync("buyer");

@@ -89,7 +89,7 @@ public sealed class OfflineScannerTests(EncoreSite site)
         await ScanAsync(gate, first);
         await Assertions.Expect(Verdict(gate, "Admitted")).ToContainTextAsync("Admit one");
         await Assertions.Expect(said).ToContainTextAsync("Admit. Admit one");
-        Assert.Equal("code", await gate.EvaluateAsync<string>("() => document.activeElement.id"));
+        await Assertions.Expect(gate.Locator("#code")).ToBeFocusedAsync();
         await Assertions.Expect(state).ToContainTextAsync("1 admission waits to sync.");
 
         await ScanAsync(gate, first);

@@ -25,11 +25,34 @@ function start(field) {
   field.hidden = false;
   field.querySelector('[data-pow-noscript]')?.remove();
 
+  // A submit before the proof is ready would stop at the widget's required checkbox and do nothing
+  // visible; the click waits for the check instead and submits as soon as the proof is there (a fast
+  // click, a slow device report). Enter in a field clicks the default button, so it is covered too.
+  const form = field.closest('form');
+  let verified = false;
+  let pending = null;
+  form?.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button, input[type=submit]') : null;
+    if (verified || !button || button.form !== form || button.type !== 'submit') return;
+    event.preventDefault();
+    pending = button;
+    if (status) status.textContent = 'Finishing the check… your request is sent when it completes.';
+  }, true);
+
   widget.addEventListener('statechange', (event) => {
     const state = event.detail?.state;
+    verified = state === 'verified';
     if (status && state in MESSAGES) status.textContent = MESSAGES[state];
     if (submit) submit.disabled = state === 'verifying';
     if (state === 'expired') widget.verify();
+  });
+  // "verified" comes after the widget has rendered the state, its required checkbox ticked, so the
+  // form's own validation lets the submit through.
+  widget.addEventListener('verified', () => {
+    if (pending === null) return;
+    const submitter = pending;
+    pending = null;
+    form.requestSubmit(submitter);
   });
   (window.encoreDeviceSignals || Promise.resolve()).then(() => widget.verify());
 }
