@@ -10,14 +10,22 @@ internal sealed record LoadSheddingOptions
     public int MaxConcurrentRequests { get; init; }
     /// <summary>Requests that may wait for a slot (oldest first); the next one is refused at once.</summary>
     public int QueueLimit { get; init; } = 100;
+    /// <summary>
+    /// How long a request may wait for a slot before it is refused. A full queue is not the only sign
+    /// of overload: a queue that drains slower than it fills makes every queued buyer wait, so a
+    /// request that has waited this long is told to come back instead of waiting longer.
+    /// </summary>
+    public int MaxQueueWaitMilliseconds { get; init; } = 40;
     /// <summary>What Retry-After tells a refused client.</summary>
     public int RetryAfterSeconds { get; init; } = 2;
 
     public static LoadSheddingOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection("Encore:LoadShedding").Get<LoadSheddingOptions>() ?? new LoadSheddingOptions();
-        if (options.MaxConcurrentRequests < 0 || options.QueueLimit < 0 || options.RetryAfterSeconds is < 1 or > 300)
-            throw new InvalidOperationException("Encore:LoadShedding: MaxConcurrentRequests and QueueLimit are not negative; RetryAfterSeconds is 1 to 300.");
+        if (options.MaxConcurrentRequests < 0 || options.QueueLimit < 0 || options.RetryAfterSeconds is < 1 or > 300
+            || options.MaxQueueWaitMilliseconds is < 1 or > 60_000)
+            throw new InvalidOperationException(
+                "Encore:LoadShedding: MaxConcurrentRequests and QueueLimit are not negative; RetryAfterSeconds is 1 to 300; MaxQueueWaitMilliseconds is 1 to 60000.");
         return options;
     }
 }
@@ -25,7 +33,7 @@ internal sealed record LoadSheddingOptions
 /// <summary>
 /// Past its capacity an instance refuses work in microseconds (503 + Retry-After) instead of
 /// queueing it until every request times out: the buyers who are served stay fast, the others
-/// are told when to come back. Health, readiness and metrics are never shed, so an overloaded
+/// are told when to come back. A request waits for a slot at most MaxQueueWaitMilliseconds. Health, readiness and metrics are never shed, so an overloaded
 /// instance is not mistaken for a dead one.
 /// </summary>
 internal static class LoadShedding
@@ -40,6 +48,8 @@ internal static class LoadShedding
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
         var retryAfter = options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        var maxWait = TimeSpan.FromMilliseconds(options.MaxQueueWaitMilliseconds);
+        var time = app.ApplicationServices.GetService<TimeProvider>() ?? TimeProvider.System;
         return app.Use(async (http, next) =>
         {
             var path = http.Request.Path;
@@ -48,7 +58,14 @@ internal static class LoadShedding
                 await next(http);
                 return;
             }
-            using var lease = await limiter.AcquireAsync(1, http.RequestAborted);
+            // A free slot is taken without a timer; only a request that has to wait gets one.
+            var lease = limiter.AttemptAcquire(1);
+            if (!lease.IsAcquired)
+            {
+                lease.Dispose();
+                lease = await WaitForSlotAsync(limiter, maxWait, time, http.RequestAborted);
+            }
+            using var _ = lease;
             if (!lease.IsAcquired)
             {
                 http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -61,6 +78,33 @@ internal static class LoadShedding
             }
             await next(http);
         });
+    }
+
+    /// <summary>A slot within <paramref name="maxWait"/>, or a lease that is not acquired (queue full or waited too long).</summary>
+    static async Task<RateLimitLease> WaitForSlotAsync(ConcurrencyLimiter limiter, TimeSpan maxWait, TimeProvider time, CancellationToken aborted)
+    {
+        using var waited = new CancellationTokenSource(maxWait, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(waited.Token, aborted);
+        try
+        {
+            return await limiter.AcquireAsync(1, either.Token);
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            return RefusedLease.Instance;
+        }
+    }
+
+    sealed class RefusedLease : RateLimitLease
+    {
+        public static readonly RefusedLease Instance = new();
+        public override bool IsAcquired => false;
+        public override IEnumerable<string> MetadataNames => [];
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
     }
 
     /// <summary>

@@ -8,11 +8,13 @@ namespace Encore.Tests.Hosting;
 public sealed class LoadSheddingTests
 {
     /// <summary>The shedding middleware in front of an endpoint that finishes only when the test says so.</summary>
-    static (RequestDelegate Pipeline, TaskCompletionSource Entered, TaskCompletionSource Release) Pipeline(LoadSheddingOptions options)
+    static (RequestDelegate Pipeline, TaskCompletionSource Entered, TaskCompletionSource Release) Pipeline(LoadSheddingOptions options, TimeProvider? time = null)
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var app = new ApplicationBuilder(new ServiceCollection().BuildServiceProvider());
+        var services = new ServiceCollection();
+        if (time is not null) services.AddSingleton(time);
+        var app = new ApplicationBuilder(services.BuildServiceProvider());
         app.UseLoadShedding(options);
         app.Run(async http =>
         {
@@ -37,7 +39,9 @@ public sealed class LoadSheddingTests
     [Fact]
     public async Task Past_its_capacity_an_instance_answers_503_with_retry_after_at_once_but_health_still_answers()
     {
-        var (pipeline, entered, release) = Pipeline(new LoadSheddingOptions { MaxConcurrentRequests = 1, QueueLimit = 1, RetryAfterSeconds = 3 });
+        // A clock that stands still: the queued request waits as long as the test takes.
+        var (pipeline, entered, release) = Pipeline(
+            new LoadSheddingOptions { MaxConcurrentRequests = 1, QueueLimit = 1, RetryAfterSeconds = 3 }, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
 
         var busy = Request("/slow");
         var first = pipeline(busy);
@@ -61,6 +65,33 @@ public sealed class LoadSheddingTests
         await first;
         await queued;
         Assert.Equal(StatusCodes.Status200OK, waiting.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_request_that_waits_longer_than_the_queue_allows_is_refused_and_one_that_gets_a_slot_in_time_is_served()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var (pipeline, entered, release) = Pipeline(new LoadSheddingOptions { MaxConcurrentRequests = 1, QueueLimit = 10, MaxQueueWaitMilliseconds = 40 }, time);
+        var first = pipeline(Request("/slow"));
+        await entered.Task;
+
+        var tooLate = Request("/api/ping");
+        var waiting = pipeline(tooLate);
+        time.Advance(TimeSpan.FromMilliseconds(39));
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await waiting;
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, tooLate.Response.StatusCode);
+        Assert.Equal("2", tooLate.Response.Headers.RetryAfter.ToString());
+        Assert.Equal("application/problem+json", tooLate.Response.ContentType);
+
+        var inTime = Request("/api/ping");
+        var queued = pipeline(inTime);
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        release.SetResult();
+        await first;
+        await queued;
+        Assert.Equal(StatusCodes.Status200OK, inTime.Response.StatusCode);
     }
 
     [Fact]
