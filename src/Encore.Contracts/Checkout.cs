@@ -43,7 +43,20 @@ namespace Encore.Contracts.Orders
     /// <param name="EventCancelled">The refund is for a cancelled event.</param>
     /// <param name="OccurredAt">When the refund succeeded.</param>
     public sealed record AdmissionsRefunded(
-        Guid OrderId, Guid RefundId, Guid EventId, Guid PerformanceId, IReadOnlyList<Guid> AdmissionIds, bool EventCancelled, DateTimeOffset OccurredAt) : IIntegrationEvent;
+        Guid OrderId, Guid RefundId, Guid EventId, Guid PerformanceId, IReadOnlyList<Guid> AdmissionIds, bool EventCancelled, DateTimeOffset OccurredAt) : IIntegrationEvent
+    {
+        /// <summary>The buyer of the order (empty in messages written before it was added).</summary>
+        public Guid BuyerId { get; init; }
+
+        /// <summary>
+        /// Where each refunded admission was: a consumer that deletes its own record of the places can
+        /// still act on a redelivery from the message alone (empty in messages written before it was added).
+        /// </summary>
+        public IReadOnlyList<RefundedPlace> Places { get; init; } = [];
+    }
+
+    /// <summary>A refunded admission's seat (null for a standing place) and section.</summary>
+    public sealed record RefundedPlace(Guid AdmissionId, Guid? SeatId, string SectionCode);
 }
 
 namespace Encore.Contracts.Payments

@@ -1,6 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Encore.BuildingBlocks.Email;
+using Encore.BuildingBlocks.Outbox;
+using Encore.Contracts;
+using Encore.Contracts.Orders;
+using Encore.Inventory.Holds;
 using Encore.BuildingBlocks.Persistence;
 using Encore.Contracts.MoneyFlow;
 using Encore.Orders;
@@ -65,6 +70,44 @@ public sealed class RefundTests
         Assert.Equal(HttpStatusCode.Created, (await buyer.HoldSeatsAsync(sale, "B1")).StatusCode);
         var mailbox = app.Services.GetRequiredService<DevelopmentMailbox>();
         Assert.Contains(mailbox.Newest(), m => m.Message.Subject.StartsWith("Refund of", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_refund_redelivered_after_the_store_missed_it_puts_the_seat_back_on_sale(StorageProvider provider)
+    {
+        await using var app = EncoreAppFactory.For(provider, seedDemo: true);
+        var organizer = await app.SignedInAsync("organizer@encore.test");
+        var sale = await organizer.PublishOnSaleAsync(InventoryClient.Hall(floorCapacity: 10));
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PutAsJsonAsync($"/api/organizer/events/{sale.EventId}/sales-settings", new { refundPolicy = "full" })).StatusCode);
+        var buyer = await app.NewBuyerAsync();
+        var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, "A6", "A7")).HoldIdAsync());
+        Assert.Equal("fulfilled", (await (await buyer.PayAsync(order.Id(), OrdersClient.Visa)).ReadJsonAsync()).Status());
+        var first = order["admissions"]!.AsArray()[0]!;
+        Assert.Equal(HttpStatusCode.Created, (await buyer.PostAsJsonAsync($"/api/orders/{order.Id()}/refunds", new { admissionIds = new[] { first["id"]!.GetValue<Guid>() } })).StatusCode);
+        await app.WaitForOutboxAsync();
+
+        // The inventory deleted its sold row and recorded the message, then crashed before the hold
+        // store heard: the store still has the seat as sold.
+        var seat = first["seatId"]!.GetValue<Guid>();
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IHoldStore>().SetSoldAsync(sale.PerformanceId,
+                new SoldState([seat], [], new Dictionary<string, int>(), new Dictionary<Guid, int>()), CancellationToken.None);
+        var other = await app.NewBuyerAsync();
+        var label = sale.Seats.Single(s => s.Value == seat).Key;
+        Assert.Equal(HttpStatusCode.Conflict, (await other.HoldSeatsAsync(sale, label)).StatusCode);
+
+        // The relay delivers the message again: the consumer's inbox has it, yet the store is told.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var orders = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+            var message = await orders.Set<OutboxMessage>().SingleAsync(m => m.Type.Contains(nameof(AdmissionsRefunded)));
+            var refunded = JsonSerializer.Deserialize<AdmissionsRefunded>(message.Payload, JsonSerializerOptions.Web)!;
+            var consumer = scope.ServiceProvider.GetRequiredService<Encore.Inventory.Sales.OrdersConsumer>();
+            await consumer.HandleAsync(refunded, new IntegrationEventContext(message.Id, message.OccurredAt), CancellationToken.None);
+        }
+        Assert.Equal(HttpStatusCode.Created, (await other.HoldSeatsAsync(sale, label)).StatusCode);
     }
 
     [Theory]

@@ -11,8 +11,9 @@ namespace Encore.Inventory.Sales;
 /// The inventory stops offering what orders sold: OrderPaid records each admission's seat or
 /// standing place here and marks it sold in the hold store, with the places the buyer bought (their
 /// limit counts them); a refund (of an event that goes on) puts the places back on sale. The store
-/// is told absolute values computed from this table, and told again on a redelivery, so a crash
-/// between the two writes heals itself.
+/// is told absolute values computed from this table, and told again on a redelivery (a refund's
+/// places come from the message, since its rows are gone by then), so a crash between the two
+/// writes heals itself.
 /// </summary>
 internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, IHoldStore store, TimeProvider clock)
     : IIntegrationEventHandler<OrderPaid>, IIntegrationEventHandler<AdmissionsRefunded>
@@ -46,8 +47,14 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
             db.SoldPlaces.RemoveRange(places);
             await db.SaveChangesAsync(ct);
         }
-        await TellStoreAsync(e.PerformanceId, places.Where(p => p.SeatId is not null).Select(p => p.SeatId!.Value).ToList(),
-            places.Where(p => p.SeatId is null).Select(p => p.SectionCode).ToList(), places.Select(p => p.BuyerId).Distinct().ToList(), ct);
+        // On a redelivery the rows are already gone: the places and the buyer come from the message,
+        // so the store is told again and a crash between the delete and the store heals.
+        var refunded = e.Places.Count > 0
+            ? e.Places.Select(p => (p.SeatId, p.SectionCode)).ToList()
+            : places.Select(p => (p.SeatId, p.SectionCode)).ToList();
+        IReadOnlyList<Guid> buyers = e.BuyerId != Guid.Empty ? [e.BuyerId] : places.Select(p => p.BuyerId).Distinct().ToList();
+        await TellStoreAsync(e.PerformanceId, refunded.Where(p => p.SeatId is not null).Select(p => p.SeatId!.Value).ToList(),
+            refunded.Where(p => p.SeatId is null).Select(p => p.SectionCode).ToList(), buyers, ct);
     }
 
     async Task TellStoreAsync(Guid performanceId, IReadOnlyList<Guid> seats, IReadOnlyList<string> sections, IReadOnlyList<Guid> buyers, CancellationToken ct)

@@ -138,7 +138,11 @@ internal sealed class RefundService(OrdersDbContext db, IPaymentService payments
             Net(refund.DeliveryFee, refund.DeliveryFee == 0 ? 0 : order.DeliveryFeeTax),
             taxPortions);
         db.AddToOutbox(new RefundIssued(refund.Id, order.Id, order.OrganizerId, order.Currency, money, now), clock);
-        db.AddToOutbox(new AdmissionsRefunded(order.Id, refund.Id, order.EventId, order.PerformanceId, chosen.Select(a => a.Id).ToList(), eventCancelled, now), clock);
+        db.AddToOutbox(new AdmissionsRefunded(order.Id, refund.Id, order.EventId, order.PerformanceId, chosen.Select(a => a.Id).ToList(), eventCancelled, now)
+        {
+            BuyerId = order.BuyerId,
+            Places = chosen.Select(a => new RefundedPlace(a.Id, a.SeatId, a.SectionCode)).ToList(),
+        }, clock);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }
