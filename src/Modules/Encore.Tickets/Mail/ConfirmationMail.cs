@@ -32,7 +32,7 @@ internal sealed class ConfirmationMail(TicketsDbContext db, TicketWallet wallet,
     async Task<EmailMessage> ComposeAsync(TicketsIssued e, List<WalletTicket> tickets, CancellationToken ct)
     {
         var first = tickets[0];
-        var printable = new List<(WalletTicket, string?)>();
+        var printable = new List<(WalletTicket Ticket, string? Code)>();
         foreach (var w in tickets) printable.Add((w, (await codes.StaticAsync(w.Ticket, ct))?.Text));
 
         var text = new StringBuilder();
@@ -51,6 +51,9 @@ internal sealed class ConfirmationMail(TicketsDbContext db, TicketWallet wallet,
 
         var html = new StringBuilder();
         var attachments = new List<EmailAttachment>();
+        // Each code is encoded once, for its PNG and for the PDF.
+        var encoded = printable.Where(p => p.Code is not null).Select(p => p.Code!).Distinct(StringComparer.Ordinal)
+            .ToDictionary(code => code, TicketQr.Encode, StringComparer.Ordinal);
         html.Append($"<p>Hello {H(e.BuyerName)},</p><p>Your order for <strong>{H(first.Title)}</strong> is confirmed: {tickets.Count} ticket{(tickets.Count == 1 ? "" : "s")}.</p>");
         if (first.When.Length > 0) html.Append($"<p>{H(first.Where)}, {H(first.When)} (doors {H(first.Doors)}).</p>");
         foreach (var (w, code) in printable)
@@ -59,7 +62,7 @@ internal sealed class ConfirmationMail(TicketsDbContext db, TicketWallet wallet,
             if (code is not null)
             {
                 var cid = $"ticket-{w.Ticket.Id:N}@encore";
-                attachments.Add(new EmailAttachment($"ticket-{w.Ticket.Id:N}.png", "image/png", TicketQr.Png(code), cid));
+                attachments.Add(new EmailAttachment($"ticket-{w.Ticket.Id:N}.png", "image/png", TicketQr.Png(encoded[code]), cid));
                 html.Append($"<p><img src=\"cid:{cid}\" alt=\"Ticket code for {H(w.Ticket.Place)}\" width=\"240\" height=\"240\"></p>");
             }
             else
@@ -68,7 +71,8 @@ internal sealed class ConfirmationMail(TicketsDbContext db, TicketWallet wallet,
             }
         }
         html.Append($"<p>Order {e.OrderId:D}</p>");
-        attachments.Add(new EmailAttachment($"tickets-{e.OrderId:N}.pdf", "application/pdf", TicketPdf.Render(printable)));
+        attachments.Add(new EmailAttachment($"tickets-{e.OrderId:N}.pdf", "application/pdf", TicketPdf.Render(printable, encoded)));
+        foreach (var data in encoded.Values) data.Dispose();
 
         return new EmailMessage(e.BuyerEmail, $"Your tickets: {first.Title}", text.ToString(), html.ToString()) { Attachments = attachments };
     }

@@ -11,7 +11,8 @@ internal static class TicketPdf
     static readonly Lock FontLock = new();
 
     /// <param name="tickets">Each ticket with its printable code; a null code means the event admits only the live code.</param>
-    public static byte[] Render(IReadOnlyList<(WalletTicket Ticket, string? Code)> tickets)
+    /// <param name="encoded">Codes the caller has already encoded (TicketQr.Encode), drawn without encoding them again.</param>
+    public static byte[] Render(IReadOnlyList<(WalletTicket Ticket, string? Code)> tickets, IReadOnlyDictionary<string, QRCoder.QRCodeData>? encoded = null)
     {
         EnsureFonts();
         using var document = new PdfDocument();
@@ -49,7 +50,12 @@ internal static class TicketPdf
             if (code is not null)
             {
                 var side = Math.Min(width, 180);
-                DrawQr(gfx, code, margin + (width - side) / 2, y, side);
+                if (encoded is not null && encoded.TryGetValue(code, out var data)) DrawQr(gfx, data, margin + (width - side) / 2, y, side);
+                else
+                {
+                    using var fresh = TicketQr.Encode(code);
+                    DrawQr(gfx, fresh, margin + (width - side) / 2, y, side);
+                }
                 y += side + 6;
                 Line($"Ticket {w.Ticket.Id:D} · generation {w.Ticket.Generation}", small, 10);
                 Line("One admission. The code is checked at the gate; a copy admits no one a second time.", small, 10);
@@ -68,17 +74,15 @@ internal static class TicketPdf
         return output.ToArray();
     }
 
-    /// <summary>The QR as vector squares: sharp at any print size, and no bitmap decoder needed.</summary>
-    static void DrawQr(XGraphics gfx, string code, double x, double y, double side)
+    /// <summary>
+    /// The QR as vector rectangles, one per run of dark modules, filled together: sharp at any print
+    /// size, no bitmap decoder needed, and a content stream a fraction of one square per module.
+    /// </summary>
+    static void DrawQr(XGraphics gfx, QRCoder.QRCodeData data, double x, double y, double side)
     {
-        using var generator = new QRCoder.QRCodeGenerator();
-        using var data = generator.CreateQrCode(code, QRCoder.QRCodeGenerator.ECCLevel.M);
-        var modules = data.ModuleMatrix;
-        var cell = side / modules.Count;
-        for (var row = 0; row < modules.Count; row++)
-            for (var column = 0; column < modules.Count; column++)
-                if (modules[row][column])
-                    gfx.DrawRectangle(XBrushes.Black, x + column * cell, y + row * cell, cell, cell);
+        var cell = side / data.ModuleMatrix.Count;
+        var runs = TicketQr.DarkRuns(data).Select(r => new XRect(x + r.Column * cell, y + r.Row * cell, r.Length * cell, cell)).ToArray();
+        gfx.DrawRectangles(XBrushes.Black, runs);
     }
 
     static void EnsureFonts()
