@@ -148,10 +148,13 @@ start_trivial() {
   wait_http "http://127.0.0.1:$TRIVIAL_PORT/api/ping" trivial
 }
 
-# HAProxy round-robin over the given ports, keep-alive to the backends.
+# HAProxy round-robin over the given ports, keep-alive to the backends. With LB_SERVER_MAXCONN set,
+# each instance gets at most that many requests at once and the rest wait in HAProxy's queue for at
+# most LB_QUEUE_TIMEOUT (default 40ms), then get a 503 problem+json with Retry-After from HAProxy
+# itself: shedding where a refusal costs least, before the request reaches a busy instance.
 start_lb() {
   LB_PORT=$(free_port)
-  local cfg="$BENCH_TMP/haproxy.cfg" i=0 port
+  local cfg="$BENCH_TMP/haproxy.cfg" i=0 port server_maxconn=${LB_SERVER_MAXCONN:-2000}
   cat > "$cfg" <<CFG
 global
   nbthread 2
@@ -171,7 +174,13 @@ frontend bench
 backend encore
   balance roundrobin
 CFG
-  for port in "$@"; do i=$((i+1)); echo "  server app$i 127.0.0.1:$port maxconn 2000" >> "$cfg"; done
+  if [ -n "${LB_SERVER_MAXCONN:-}" ]; then
+    cat >> "$cfg" <<CFG
+  timeout queue ${LB_QUEUE_TIMEOUT:-40ms}
+  http-error status 503 content-type "application/problem+json" hdr Retry-After 2 string "{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15.6.4\",\"title\":\"Busy\",\"status\":503,\"detail\":\"Too many requests right now; nothing was done. Try again after the Retry-After delay.\"}"
+CFG
+  fi
+  for port in "$@"; do i=$((i+1)); echo "  server app$i 127.0.0.1:$port maxconn $server_maxconn" >> "$cfg"; done
   haproxy -f "$cfg" -db >"$OUT/haproxy.log" 2>&1 &
   BENCH_PIDS+=($!)
   wait_http "http://127.0.0.1:$LB_PORT/api/ping" haproxy

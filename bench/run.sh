@@ -154,6 +154,11 @@ if has shed; then
   start_scaled Encore__LoadShedding__MaxConcurrentRequests="${SHED_LIMIT:-64}" Encore__LoadShedding__QueueLimit="${SHED_QUEUE:-128}"
   bench run --url "$URL" --workload hold1 --event "$OUT/event-scaled.json" --tokens "$OUT/tokens-scaled.txt" --mode rate \
     --rate "${SHED_RATE:-2x:scaled-hold1-max}" --connections 512 --warmup 2 --duration "$DURATION" --label scaled-hold1-2x-shedding --results "$RESULTS" || true
+  log "load shedding at the load balancer: HAProxy maxconn ${SHED_LB_MAXCONN:-32} per instance, queue timeout ${LB_QUEUE_TIMEOUT:-40ms}; the instances' limiter stays on"
+  stop_scaled
+  LB_SERVER_MAXCONN=${SHED_LB_MAXCONN:-32} start_scaled Encore__LoadShedding__MaxConcurrentRequests="${SHED_LIMIT:-64}" Encore__LoadShedding__QueueLimit="${SHED_QUEUE:-128}"
+  bench run --url "$URL" --workload hold1 --event "$OUT/event-scaled.json" --tokens "$OUT/tokens-scaled.txt" --mode rate \
+    --rate "${SHED_RATE:-2x:scaled-hold1-max}" --connections 512 --warmup 2 --duration "$DURATION" --label scaled-hold1-2x-shedding-lb --results "$RESULTS" || true
 fi
 
 if has scaled || has advisory || has shed; then stop_scaled; fi

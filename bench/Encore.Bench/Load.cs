@@ -82,6 +82,7 @@ public sealed class HoldWorkload : Workload
                     var challengeSent = Stopwatch.GetTimestamp();
                     var (proof, challengeStatus) = await Altcha.TrySolveAsync(http, buyer, "hold", ct);
                     recorder.Add("challenge+solve", challengeStatus, challengeSent);
+                    if (challengeStatus is 429 or 503) recorder.Add("refused-from-send", challengeStatus, challengeSent);
                     if (proof is null)
                     {
                         // Refused before the hold itself (shed or rate-limited): that is this operation's answer.
@@ -98,6 +99,8 @@ public sealed class HoldWorkload : Workload
                 recorder.Add("hold", status, intended);
                 // The server's own answer time, without the client's backlog: what a refusal costs.
                 recorder.Add("hold-from-send", status, sent);
+                // Refusals alone: how long a shed request takes to come back, apart from the served ones.
+                if (status is 429 or 503) recorder.Add("refused-from-send", status, sent);
                 if (status != 201) return;
                 holdId = JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
             }
