@@ -170,6 +170,16 @@ defaults
   maxconn 9000
 frontend bench
   bind 127.0.0.1:$LB_PORT
+CFG
+  if [ -n "${LB_SERVER_MAXCONN:-}" ]; then
+    # Releasing a hold gives seats back: it skips the capped queue, as the instances never shed it.
+    cat >> "$cfg" <<'CFG'
+  acl release method DELETE
+  acl hold_path path_reg ^/api/holds/[0-9a-fA-F-]{36}$
+  use_backend encore-release if release hold_path
+CFG
+  fi
+  cat >> "$cfg" <<CFG
   default_backend encore
 backend encore
   balance roundrobin
@@ -181,6 +191,11 @@ CFG
 CFG
   fi
   for port in "$@"; do i=$((i+1)); echo "  server app$i 127.0.0.1:$port maxconn $server_maxconn" >> "$cfg"; done
+  if [ -n "${LB_SERVER_MAXCONN:-}" ]; then
+    printf 'backend encore-release\n  balance roundrobin\n' >> "$cfg"
+    i=0
+    for port in "$@"; do i=$((i+1)); echo "  server app$i 127.0.0.1:$port" >> "$cfg"; done
+  fi
   haproxy -f "$cfg" -db >"$OUT/haproxy.log" 2>&1 &
   BENCH_PIDS+=($!)
   wait_http "http://127.0.0.1:$LB_PORT/api/ping" haproxy

@@ -33,7 +33,8 @@ internal sealed record LoadSheddingOptions
 /// <summary>
 /// Past its capacity an instance refuses work in microseconds (503 + Retry-After) instead of
 /// queueing it until every request times out: the buyers who are served stay fast, the others
-/// are told when to come back. A request waits for a slot at most MaxQueueWaitMilliseconds. Health, readiness and metrics are never shed, so an overloaded
+/// are told when to come back. A request waits for a slot at most MaxQueueWaitMilliseconds.
+/// Releasing a hold is never shed: it gives seats back. Health, readiness and metrics are never shed, so an overloaded
 /// instance is not mistaken for a dead one.
 /// </summary>
 internal static class LoadShedding
@@ -53,7 +54,8 @@ internal static class LoadShedding
         return app.Use(async (http, next) =>
         {
             var path = http.Request.Path;
-            if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics") || IsLiveLine(path))
+            if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics") || IsLiveLine(path)
+                || GivesBack(http.Request.Method, path))
             {
                 await next(http);
                 return;
@@ -106,6 +108,22 @@ internal static class LoadShedding
             return false;
         }
     }
+
+    /// <summary>
+    /// Releasing a hold (the API's DELETE, or the hold page's release and extend forms) is one store
+    /// operation that gives seats back. Shed, the seats would stay held until the hold's TTL while
+    /// other buyers are refused them: under overload that is the worst request to turn away. The
+    /// rate limits still apply to it.
+    /// </summary>
+    internal static bool GivesBack(string method, PathString path)
+    {
+        if (HttpMethods.IsDelete(method) && path.StartsWithSegments("/api/holds", out var apiRest))
+            return IsOneGuidSegment(apiRest);
+        return HttpMethods.IsPost(method) && path.StartsWithSegments("/holds", out var pageRest) && IsOneGuidSegment(pageRest);
+    }
+
+    static bool IsOneGuidSegment(PathString rest) =>
+        rest.Value is { Length: > 1 } tail && tail[0] == '/' && Guid.TryParse(tail.AsSpan(1), out _);
 
     /// <summary>
     /// The waiting room's live line (WebSocket or SSE) stays open for the whole wait doing next to

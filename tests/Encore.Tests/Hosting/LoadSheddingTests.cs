@@ -95,6 +95,41 @@ public sealed class LoadSheddingTests
     }
 
     [Fact]
+    public async Task Releasing_a_hold_is_never_shed_but_other_hold_calls_are()
+    {
+        var (pipeline, entered, release) = Pipeline(
+            new LoadSheddingOptions { MaxConcurrentRequests = 1, QueueLimit = 0 }, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        var first = pipeline(Request("/slow"));
+        await entered.Task;
+        var hold = Guid.NewGuid();
+
+        var apiRelease = Request($"/api/holds/{hold}");
+        apiRelease.Request.Method = HttpMethods.Delete;
+        await pipeline(apiRelease);
+        Assert.Equal(StatusCodes.Status200OK, apiRelease.Response.StatusCode);
+        var pageRelease = Request($"/holds/{hold}");
+        pageRelease.Request.Method = HttpMethods.Post;
+        await pipeline(pageRelease);
+        Assert.Equal(StatusCodes.Status200OK, pageRelease.Response.StatusCode);
+
+        var read = Request($"/api/holds/{hold}");
+        read.Request.Method = HttpMethods.Get;
+        await pipeline(read);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, read.Response.StatusCode);
+        var newHold = Request($"/api/performances/{Guid.NewGuid()}/holds");
+        newHold.Request.Method = HttpMethods.Post;
+        await pipeline(newHold);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, newHold.Response.StatusCode);
+        var notAHold = Request("/api/holds/mine/all");
+        notAHold.Request.Method = HttpMethods.Delete;
+        await pipeline(notAHold);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, notAHold.Response.StatusCode);
+
+        release.SetResult();
+        await first;
+    }
+
+    [Fact]
     public async Task Without_a_limit_nothing_is_shed()
     {
         var (pipeline, entered, release) = Pipeline(new LoadSheddingOptions());
