@@ -53,9 +53,7 @@ internal static class LoadShedding
         var time = app.ApplicationServices.GetService<TimeProvider>() ?? TimeProvider.System;
         return app.Use(async (http, next) =>
         {
-            var path = http.Request.Path;
-            if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics") || IsLiveLine(path)
-                || GivesBack(http.Request.Method, path))
+            if (NeverShed(http.Request.Method, http.Request.Path))
             {
                 await next(http);
                 return;
@@ -110,12 +108,20 @@ internal static class LoadShedding
     }
 
     /// <summary>
+    /// Requests that pass even when every slot is taken: health, readiness and metrics (an overloaded
+    /// instance is not a dead one), the waiting room's live line, and releasing a hold.
+    /// </summary>
+    static bool NeverShed(string method, PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics")
+        || IsLiveLine(path) || GivesBack(method, path);
+
+    /// <summary>
     /// Releasing a hold (the API's DELETE, or the hold page's release and extend forms) is one store
     /// operation that gives seats back. Shed, the seats would stay held until the hold's TTL while
     /// other buyers are refused them: under overload that is the worst request to turn away. The
     /// rate limits still apply to it.
     /// </summary>
-    internal static bool GivesBack(string method, PathString path)
+    static bool GivesBack(string method, PathString path)
     {
         if (HttpMethods.IsDelete(method) && path.StartsWithSegments("/api/holds", out var apiRest))
             return IsOneGuidSegment(apiRest);

@@ -28,9 +28,10 @@ public sealed class LoadSheddingTests
         return (app.Build(), entered, release);
     }
 
-    static DefaultHttpContext Request(string path)
+    static DefaultHttpContext Request(string path, string method = "GET")
     {
         var http = new DefaultHttpContext();
+        http.Request.Method = method;
         http.Request.Path = path;
         http.Response.Body = new MemoryStream();
         return http;
@@ -103,25 +104,20 @@ public sealed class LoadSheddingTests
         await entered.Task;
         var hold = Guid.NewGuid();
 
-        var apiRelease = Request($"/api/holds/{hold}");
-        apiRelease.Request.Method = HttpMethods.Delete;
+        var apiRelease = Request($"/api/holds/{hold}", HttpMethods.Delete);
         await pipeline(apiRelease);
         Assert.Equal(StatusCodes.Status200OK, apiRelease.Response.StatusCode);
-        var pageRelease = Request($"/holds/{hold}");
-        pageRelease.Request.Method = HttpMethods.Post;
+        var pageRelease = Request($"/holds/{hold}", HttpMethods.Post);
         await pipeline(pageRelease);
         Assert.Equal(StatusCodes.Status200OK, pageRelease.Response.StatusCode);
 
-        var read = Request($"/api/holds/{hold}");
-        read.Request.Method = HttpMethods.Get;
+        var read = Request($"/api/holds/{hold}", HttpMethods.Get);
         await pipeline(read);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, read.Response.StatusCode);
-        var newHold = Request($"/api/performances/{Guid.NewGuid()}/holds");
-        newHold.Request.Method = HttpMethods.Post;
+        var newHold = Request($"/api/performances/{Guid.NewGuid()}/holds", HttpMethods.Post);
         await pipeline(newHold);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, newHold.Response.StatusCode);
-        var notAHold = Request("/api/holds/mine/all");
-        notAHold.Request.Method = HttpMethods.Delete;
+        var notAHold = Request("/api/holds/mine/all", HttpMethods.Delete);
         await pipeline(notAHold);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, notAHold.Response.StatusCode);
 
