@@ -201,4 +201,93 @@ public sealed class OfflineScannerTests(EncoreSite site)
         var admitted = await scope.ServiceProvider.GetRequiredService<TicketsDbContext>().Tickets.AsNoTracking().SingleAsync(t => t.Id == tickets[0]);
         Assert.True(admitted.CheckedInOffline);
     }
+
+    /// <summary>
+    /// A session of the scanner's own: signing out ends the session on the server, so the sign-out
+    /// tests must not end the one the other tests share.
+    /// </summary>
+    async Task<IBrowserContext> OwnScannerSessionAsync()
+    {
+        var context = await site.NewContextAsync(EncoreSite.Anonymous);
+        var page = await context.NewPageAsync();
+        var email = EncoreSite.EmailOf("scanner");
+        await EncoreSite.SignInAsync(page, email, EncoreSite.DemoPassword);
+        // A browser the account has not used before is asked for the emailed code once it has others.
+        if (new Uri(page.Url).AbsolutePath == "/account/step-up")
+        {
+            await site.CompleteStepUpAsync(page, email);
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/account/step-up");
+        }
+        await page.CloseAsync();
+        return context;
+    }
+
+    static Task<string[]> DatabasesAsync(IPage page) =>
+        page.EvaluateAsync<string[]>("async () => (await indexedDB.databases()).map(d => d.name)");
+
+    [Fact]
+    public async Task Signing_out_of_a_gate_with_an_unsynced_admission_warns_first_and_then_leaves_nothing_on_the_device()
+    {
+        var (eventId, tickets) = await IssueTonightAsync(Show, 1);
+        await using var buyer = await site.NewContextAsync("buyer");
+        var code = await CodeAsync(buyer, tickets[0]);
+
+        await using var shared = await OwnScannerSessionAsync();
+        var gate = await shared.NewPageAsync();
+        await gate.GotoAsync($"/scan?event={eventId}");
+        var state = gate.Locator("[data-offline-state]");
+        await Assertions.Expect(state).ToContainTextAsync("Ticket list for offline checks downloaded at");
+        // Working offline by choice keeps the network, so the sign-out itself reaches the server.
+        await gate.Locator("[data-offline-toggle]").ClickAsync();
+        await ScanAsync(gate, code);
+        await Assertions.Expect(Verdict(gate, "Admitted")).ToBeVisibleAsync();
+        await Assertions.Expect(state).ToContainTextAsync("1 admission waits to sync.");
+
+        var signOut = gate.Locator("header").GetByRole(AriaRole.Button, new() { Name = "Sign out" });
+        await signOut.ClickAsync();
+        var warning = gate.Locator("[data-sign-out-warning]");
+        await Assertions.Expect(warning).ToContainTextAsync("1 admission has not reached the server");
+        await Assertions.Expect(warning).ToContainTextAsync("could then be admitted again at another gate");
+        await Assertions.Expect(gate.Locator("#sign-out-warning-title")).ToBeFocusedAsync();
+        await Axe.AssertNoViolationsAsync(gate);
+
+        // Staying keeps everything: still signed in, the admission still waiting.
+        await warning.GetByRole(AriaRole.Button, new() { Name = "Stay signed in" }).ClickAsync();
+        await Assertions.Expect(warning).ToHaveCountAsync(0);
+        await Assertions.Expect(signOut).ToBeFocusedAsync();
+        Assert.Contains("encore-scanner", await DatabasesAsync(gate));
+
+        await signOut.ClickAsync();
+        await gate.Locator("[data-sign-out-warning]").GetByRole(AriaRole.Button, new() { Name = "Sign out anyway" }).ClickAsync();
+        await Assertions.Expect(gate.Locator("header").GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        Assert.DoesNotContain("encore-scanner", await DatabasesAsync(gate));
+        Assert.Null(await gate.EvaluateAsync<string?>("() => localStorage.getItem('encore.scanner.work-offline')"));
+        Assert.Equal(0, await gate.EvaluateAsync<int>("async () => (await navigator.serviceWorker.getRegistrations()).length"));
+    }
+
+    [Fact]
+    public async Task Signing_out_of_a_gate_with_everything_synced_removes_the_ticket_list_without_asking()
+    {
+        var (eventId, tickets) = await IssueTonightAsync(Show, 1);
+        await using var buyer = await site.NewContextAsync("buyer");
+        var code = await CodeAsync(buyer, tickets[0]);
+
+        await using var shared = await OwnScannerSessionAsync();
+        var gate = await shared.NewPageAsync();
+        await gate.GotoAsync($"/scan?event={eventId}");
+        await Assertions.Expect(gate.Locator("[data-offline-state]")).ToContainTextAsync("Ticket list for offline checks downloaded at");
+        await ScanAsync(gate, code);
+        await Assertions.Expect(Verdict(gate, "Admitted")).ToBeVisibleAsync();
+        Assert.Contains("encore-scanner", await DatabasesAsync(gate));
+
+        // From another page than the scanner's: the layout's sign-out does the same for staff with the scanner role.
+        await gate.GotoAsync("/account");
+        var loggedOut = gate.WaitForResponseAsync(r => r.Url.EndsWith("/account/logout", StringComparison.Ordinal));
+        await gate.Locator("header").GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        // The server empties the browser's storage as well, for a browser without the script.
+        Assert.Equal("\"storage\"", (await (await loggedOut).AllHeadersAsync())["clear-site-data"]);
+        await Assertions.Expect(gate.Locator("header").GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Assertions.Expect(gate.Locator("[data-sign-out-warning]")).ToHaveCountAsync(0);
+        Assert.DoesNotContain("encore-scanner", await DatabasesAsync(gate));
+    }
 }

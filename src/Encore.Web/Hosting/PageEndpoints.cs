@@ -11,9 +11,13 @@ internal static class PageEndpoints
     public static WebApplication MapEncorePages(this WebApplication app)
     {
         // Signing out is a POST with an antiforgery token, so a link on another site cannot sign a buyer out.
-        app.MapPost("/account/logout", async (SignInManager<EncoreUser> signIn, [FromForm] string? returnUrl) =>
+        app.MapPost("/account/logout", async (SignInManager<EncoreUser> signIn, HttpContext http, [FromForm] string? returnUrl) =>
             {
                 await signIn.SignOutAsync();
+                // On a shared device the next person finds nothing of this one in the browser's storage
+                // (the scanner's ticket list and admissions, the device-report flag). The scanner's own
+                // script has already warned about admissions that wait to sync.
+                http.Response.Headers["Clear-Site-Data"] = "\"storage\"";
                 return TypedResults.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
             })
             .RequireAuthorization(Policies.SignedIn)

@@ -3,14 +3,13 @@
 // chooses to work offline, the code is judged on this device with the event's offline bundle,
 // admitted once here, and queued. Back online the queue is synced and the conflicts the server
 // reports (a ticket admitted at another gate meanwhile) are listed.
-import { openStore } from './store.js';
+import { MODE_KEY, openStore } from './store.js';
 import { judge, prepare } from './verify.js';
 
 const TIMEOUT_MS = 10000;
 const RETRY_MS = 30000;
 const REFRESH_MS = 5 * 60000;
 const SYNC_BATCH = 500;
-const MODE_KEY = 'encore.scanner.work-offline';
 
 const time = (iso) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const dateTime = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
