@@ -15,8 +15,11 @@ public interface ILiveBroadcast
     /// <summary>Sends a message to every instance's subscribers of a channel.</summary>
     Task PublishAsync(string channel, string message);
 
-    /// <summary>Calls <paramref name="onMessage"/> for each message on a channel until the returned handle is disposed.</summary>
-    IDisposable Subscribe(string channel, Action<string> onMessage);
+    /// <summary>
+    /// Calls <paramref name="onMessage"/> for each message on a channel until the returned handle is
+    /// disposed; throws when the instance cannot listen (Redis unreachable), and the next call tries again.
+    /// </summary>
+    Task<IDisposable> SubscribeAsync(string channel, Action<string> onMessage);
 }
 
 /// <summary>One process: the embedded default.</summary>
@@ -30,41 +33,50 @@ internal sealed class InProcessLiveBroadcast : ILiveBroadcast
         return Task.CompletedTask;
     }
 
-    public IDisposable Subscribe(string channel, Action<string> onMessage)
-    {
-        var subscribers = channels.GetOrAdd(channel, _ => new ChannelSubscribers());
-        return subscribers.Add(onMessage);
-    }
+    public Task<IDisposable> SubscribeAsync(string channel, Action<string> onMessage) =>
+        Task.FromResult(channels.GetOrAdd(channel, _ => new ChannelSubscribers()).Add(onMessage));
 }
 
 /// <summary>
 /// Several instances: Redis pub/sub. One Redis subscription per channel per instance, however many
 /// local subscribers it has, so ten thousand waiting clients on an instance cost Redis one subscription.
 /// </summary>
+/// <remarks>
+/// The first subscriber of a channel starts the SUBSCRIBE and every other one awaits that same
+/// attempt. Nothing blocks a thread meanwhile: when thousands of waiting-room lines opened at once,
+/// a blocking SUBSCRIBE under a lock held one thread-pool thread per line, starved the pool, and
+/// the instance's other Redis calls timed out (the benchmark's push step, docs/PERFORMANCE.md).
+/// </remarks>
 internal sealed class RedisLiveBroadcast(IConnectionMultiplexer redis) : ILiveBroadcast
 {
     const string Prefix = "encore:live:";
-    readonly ConcurrentDictionary<string, ChannelSubscribers> channels = new();
-    readonly Lock gate = new();
+    readonly ConcurrentDictionary<string, Lazy<Task<ChannelSubscribers>>> channels = new();
 
     public Task PublishAsync(string channel, string message) =>
         redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Prefix + channel), message);
 
-    public IDisposable Subscribe(string channel, Action<string> onMessage)
+    public async Task<IDisposable> SubscribeAsync(string channel, Action<string> onMessage)
     {
-        lock (gate)
+        var listening = channels.GetOrAdd(channel, c => new Lazy<Task<ChannelSubscribers>>(() => ListenAsync(c)));
+        try
         {
-            if (!channels.TryGetValue(channel, out var subscribers))
-            {
-                var created = new ChannelSubscribers();
-                // Remembered only once Redis has the subscription: a SUBSCRIBE that fails (a timeout under a
-                // burst of connections) must fail this caller and be tried again by the next, not leave
-                // the channel registered and deaf on this instance for good.
-                redis.GetSubscriber().Subscribe(RedisChannel.Literal(Prefix + channel)).OnMessage(m => created.Deliver(m.Message.ToString()));
-                channels[channel] = subscribers = created;
-            }
-            return subscribers.Add(onMessage);
+            return (await listening.Value).Add(onMessage);
         }
+        catch (Exception)
+        {
+            // Remembered only once Redis has the subscription: a SUBSCRIBE that fails must fail its
+            // callers and be tried again by the next one, not leave the channel deaf here for good.
+            channels.TryRemove(new KeyValuePair<string, Lazy<Task<ChannelSubscribers>>>(channel, listening));
+            throw;
+        }
+    }
+
+    async Task<ChannelSubscribers> ListenAsync(string channel)
+    {
+        var subscribers = new ChannelSubscribers();
+        var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Prefix + channel));
+        queue.OnMessage(m => subscribers.Deliver(m.Message.ToString()));
+        return subscribers;
     }
 }
 

@@ -31,7 +31,8 @@ internal static class AvailabilityStream
             .WithDescription("Events: ready (subscribed; fetch availability now), change ({v, held, blocked, free, gaHeld}: " +
                 "seat ids whose state changed and standing units held per section, v the version in ms), refetch, ping.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     static async Task<Results<ServerSentEventsResult<string>, ProblemHttpResult>> Handle(
         Guid performanceId, HoldService holds, AvailabilityFeed feed, ILiveBroadcast broadcast,
@@ -39,23 +40,45 @@ internal static class AvailabilityStream
     {
         if (await holds.LayoutAsync(performanceId, ct) is null)
             return InventoryProblems.NotFound($"No performance {performanceId} on sale.");
+        // Subscribed before the stream starts, so an instance that cannot listen answers 503 and the
+        // page's EventSource tries again, instead of a stream that never hears a change.
+        var inbox = new Inbox();
+        try
+        {
+            // Ends with the request, whether or not the stream ever starts.
+            http.Response.RegisterForDispose(await broadcast.SubscribeAsync(AvailabilityFeed.Channel(performanceId), inbox.Post));
+        }
+        catch (Exception)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(title: "Live updates unavailable", detail: "Live availability cannot be followed right now; try again in a few seconds.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         // Proxies such as nginx would otherwise buffer the stream.
         http.Response.Headers["X-Accel-Buffering"] = "no";
         var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
-        return TypedResults.ServerSentEvents(Events(performanceId, feed, broadcast, stopping));
+        return TypedResults.ServerSentEvents(Events(performanceId, feed, inbox, stopping));
+    }
+
+    /// <summary>The messages of one connection; a full buffer drops them and marks the connection behind.</summary>
+    sealed class Inbox
+    {
+        readonly Channel<string> messages = Channel.CreateBounded<string>(new BoundedChannelOptions(Buffered) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        int dropped;
+
+        public ChannelReader<string> Reader => messages.Reader;
+        public void Post(string message)
+        {
+            if (!messages.Writer.TryWrite(message)) Interlocked.Exchange(ref dropped, 1);
+        }
+        public bool FellBehind() => Interlocked.Exchange(ref dropped, 0) == 1;
     }
 
     static async IAsyncEnumerable<SseItem<string>> Events(
-        Guid performanceId, AvailabilityFeed feed, ILiveBroadcast broadcast, CancellationTokenSource stopping)
+        Guid performanceId, AvailabilityFeed feed, Inbox inbox, CancellationTokenSource stopping)
     {
         using var _ = stopping;
         var ct = stopping.Token;
-        var messages = Channel.CreateBounded<string>(new BoundedChannelOptions(Buffered) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-        var dropped = 0;
-        using var subscription = broadcast.Subscribe(AvailabilityFeed.Channel(performanceId), message =>
-        {
-            if (!messages.Writer.TryWrite(message)) Interlocked.Exchange(ref dropped, 1);
-        });
         using var watching = feed.Watch(performanceId);
 
         yield return new SseItem<string>("{}", "ready") { ReconnectionInterval = Reconnect };
@@ -66,13 +89,13 @@ internal static class AvailabilityStream
             {
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 wait.CancelAfter(Heartbeat);
-                message = await ReadAsync(messages.Reader, wait.Token, ct);
+                message = await ReadAsync(inbox.Reader, wait.Token, ct);
             }
             catch (OperationCanceledException)
             {
                 yield break;
             }
-            if (Interlocked.Exchange(ref dropped, 0) == 1) yield return new SseItem<string>("{}", "refetch");
+            if (inbox.FellBehind()) yield return new SseItem<string>("{}", "refetch");
             yield return message is null ? new SseItem<string>("{}", "ping") : new SseItem<string>(message, "change");
         }
     }

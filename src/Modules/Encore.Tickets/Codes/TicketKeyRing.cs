@@ -70,7 +70,6 @@ internal sealed record EventKeys(Guid EventId, Guid OrganizerId, bool RequireRot
 internal sealed class TicketKeyRing(IServiceScopeFactory scopes, IDataProtectionProvider protection, ILiveBroadcast broadcast, TimeProvider clock, TicketsOptions options)
 {
     const string Channel = "tickets:keys";
-    readonly Lock subscribing = new();
     IDisposable? subscription;
     readonly IDataProtector protector = protection.CreateProtector("Encore.Tickets.Keys");
     readonly ConcurrentDictionary<Guid, EventKeys> events = new();
@@ -82,7 +81,7 @@ internal sealed class TicketKeyRing(IServiceScopeFactory scopes, IDataProtection
     public async Task<EventKeys?> ForEventAsync(Guid eventId, CancellationToken ct)
     {
         if (events.TryGetValue(eventId, out var cached) && clock.GetUtcNow() - cached.LoadedAt < CacheFor) return cached;
-        Subscribe();
+        await SubscribeAsync();
         await using var scope = scopes.CreateAsyncScope();
         return await LoadAsync(scope.ServiceProvider.GetRequiredService<TicketsDbContext>(), eventId, ct);
     }
@@ -158,15 +157,16 @@ internal sealed class TicketKeyRing(IServiceScopeFactory scopes, IDataProtection
         catch (Exception) { }
     }
 
-    void Subscribe()
+    async Task SubscribeAsync()
     {
-        if (subscription is not null) return;
-        lock (subscribing)
+        if (Volatile.Read(ref subscription) is not null) return;
+        try
         {
-            if (subscription is not null) return;
-            try { subscription = broadcast.Subscribe(Channel, m => { if (Guid.TryParseExact(m, "N", out var id)) Forget(id); }); }
-            catch (Exception) { /* tried again on the next load; the cache time still bounds staleness */ }
+            var made = await broadcast.SubscribeAsync(Channel, m => { if (Guid.TryParseExact(m, "N", out var id)) Forget(id); });
+            // Two first loads at once both subscribed: one listener is enough.
+            if (Interlocked.CompareExchange(ref subscription, made, null) is not null) made.Dispose();
         }
+        catch (Exception) { /* tried again on the next load; the cache time still bounds staleness */ }
     }
 
     SigningKey NewKey(Guid eventId, DateTimeOffset now)

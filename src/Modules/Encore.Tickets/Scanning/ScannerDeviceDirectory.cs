@@ -20,7 +20,6 @@ internal sealed class ScannerDeviceDirectory(ILiveBroadcast broadcast, TimeProvi
     public const string Channel = "tickets:devices";
 
     readonly ConcurrentDictionary<string, ActiveDevice> active = new(StringComparer.Ordinal);
-    readonly Lock subscribing = new();
     IDisposable? subscription;
     // Bumped by every revocation heard: a read that began before one is not cached.
     long revocations;
@@ -30,7 +29,7 @@ internal sealed class ScannerDeviceDirectory(ILiveBroadcast broadcast, TimeProvi
     {
         var now = clock.GetUtcNow();
         if (active.TryGetValue(clientId, out var cached) && now - cached.LoadedAt < options.DeviceCache) return cached;
-        Subscribe();
+        await SubscribeAsync();
         var before = Interlocked.Read(ref revocations);
         var row = await db.ScannerDevices.AsNoTracking().Where(d => d.ClientId == clientId)
             .Select(d => new { d.Id, d.EventId, d.Name, d.RevokedAt }).SingleOrDefaultAsync(ct);
@@ -40,7 +39,7 @@ internal sealed class ScannerDeviceDirectory(ILiveBroadcast broadcast, TimeProvi
             return null;
         }
         var device = new ActiveDevice(row.Id, row.EventId, row.Name, now);
-        if (options.DeviceCache > TimeSpan.Zero && subscription is not null && Interlocked.Read(ref revocations) == before) active[clientId] = device;
+        if (options.DeviceCache > TimeSpan.Zero && Volatile.Read(ref subscription) is not null && Interlocked.Read(ref revocations) == before) active[clientId] = device;
         return device;
     }
 
@@ -63,14 +62,15 @@ internal sealed class ScannerDeviceDirectory(ILiveBroadcast broadcast, TimeProvi
     /// Listens for revocations before caching anything: without the subscription (Redis unreachable)
     /// nothing is cached, so every scan reads the device row as it did before the cache.
     /// </summary>
-    void Subscribe()
+    async Task SubscribeAsync()
     {
-        if (subscription is not null) return;
-        lock (subscribing)
+        if (Volatile.Read(ref subscription) is not null) return;
+        try
         {
-            if (subscription is not null) return;
-            try { subscription = broadcast.Subscribe(Channel, Forget); }
-            catch (Exception) { /* tried again on the next read */ }
+            var made = await broadcast.SubscribeAsync(Channel, Forget);
+            // Two first reads at once both subscribed: one listener is enough.
+            if (Interlocked.CompareExchange(ref subscription, made, null) is not null) made.Dispose();
         }
+        catch (Exception) { /* tried again on the next read */ }
     }
 }

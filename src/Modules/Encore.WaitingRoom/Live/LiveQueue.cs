@@ -40,6 +40,27 @@ internal static class LiveQueue
         return BuyerQueue.Problem(outcome, http);
     }
 
+    /// <summary>
+    /// The counter broadcasts for one line, subscribed before the line opens: an instance that cannot
+    /// listen (Redis unreachable) answers 503 with Retry-After, and the page reconnects, instead of a
+    /// line that never hears the counter. Only the newest counter matters: a slow client skips the ones it missed.
+    /// </summary>
+    static async Task<(ChannelReader<string>? Counters, IResult? Refusal)> ListenAsync(Guid eventId, ILiveBroadcast live, HttpContext http)
+    {
+        var mailbox = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        try
+        {
+            http.Response.RegisterForDispose(await live.SubscribeAsync(QueueService.Channel(eventId), message => mailbox.Writer.TryWrite(message)));
+            return (mailbox.Reader, null);
+        }
+        catch (Exception)
+        {
+            http.Response.Headers.RetryAfter = "3";
+            return (null, TypedResults.Problem(title: "Live line unavailable", detail: "The live line cannot open right now; try again in a few seconds. Your place is kept.",
+                statusCode: StatusCodes.Status503ServiceUnavailable));
+        }
+    }
+
     static async Task Live(Guid eventId, ClaimsPrincipal user, QueueService queues, ILiveBroadcast live, WaitingRoomOptions options,
         IHostApplicationLifetime lifetime, TimeProvider clock, HttpContext http)
     {
@@ -54,13 +75,19 @@ internal static class LiveQueue
             await refused.ExecuteAsync(http);
             return;
         }
+        var (counters, unavailable) = await ListenAsync(eventId, live, http);
+        if (counters is null)
+        {
+            await unavailable!.ExecuteAsync(http);
+            return;
+        }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         // The client only ever closes. The reader waits for that close frame with the connection's own
         // token only: cancelling a pending ReceiveAsync (or SendAsync) aborts the whole socket, which
         // would turn every close into a torn connection without a close frame.
         var reading = ReadUntilCloseAsync(socket, stop, http.RequestAborted);
-        await PumpAsync(eventId, user, queues, live, options, clock, http, stop.Token,
+        await PumpAsync(eventId, user, queues, counters, options, clock, http, stop.Token,
             frame => socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, http.RequestAborted));
         try
         {
@@ -112,6 +139,12 @@ internal static class LiveQueue
             await refused.ExecuteAsync(http);
             return;
         }
+        var (counters, unavailable) = await ListenAsync(eventId, live, http);
+        if (counters is null)
+        {
+            await unavailable!.ExecuteAsync(http);
+            return;
+        }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-store";
@@ -119,7 +152,7 @@ internal static class LiveQueue
         http.Response.Headers["X-Accel-Buffering"] = "no";
         await http.Response.WriteAsync("retry: 3000\n\n", stop.Token);
         await http.Response.Body.FlushAsync(stop.Token);
-        await PumpAsync(eventId, user, queues, live, options, clock, http, stop.Token, async frame =>
+        await PumpAsync(eventId, user, queues, counters, options, clock, http, stop.Token, async frame =>
         {
             await http.Response.WriteAsync($"data: {frame}\n\n", stop.Token);
             await http.Response.Body.FlushAsync(stop.Token);
@@ -127,13 +160,10 @@ internal static class LiveQueue
     }
 
     /// <summary>Status first, then broadcasts as they come and a check-in status every LiveCheckInSeconds.</summary>
-    static async Task PumpAsync(Guid eventId, ClaimsPrincipal user, QueueService queues, ILiveBroadcast live, WaitingRoomOptions options,
+    static async Task PumpAsync(Guid eventId, ClaimsPrincipal user, QueueService queues, ChannelReader<string> counters, WaitingRoomOptions options,
         TimeProvider clock, HttpContext http, CancellationToken stop, Func<string, Task> send)
     {
         var accountId = QueueService.AccountId(user)!.Value;
-        // Only the newest counter matters: a slow client skips the ones it missed.
-        var mailbox = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        using var subscription = live.Subscribe(QueueService.Channel(eventId), message => mailbox.Writer.TryWrite(message));
         var checkIn = TimeSpan.FromSeconds(options.LiveCheckInSeconds);
         try
         {
@@ -148,7 +178,7 @@ internal static class LiveQueue
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop, timer.Token);
                     try
                     {
-                        var message = await mailbox.Reader.ReadAsync(timeout.Token);
+                        var message = await counters.ReadAsync(timeout.Token);
                         var counter = JsonSerializer.Deserialize<QueueAdvancer.LiveMessage>(message, JsonSerializerOptions.Web)!;
                         await send(JsonSerializer.Serialize(new Frame("counter", counter.Serving, counter.Phase, null, counter.At), JsonSerializerOptions.Web));
                         continue;
