@@ -131,7 +131,8 @@ wait_http() {
 # start_app NAME PORT [ENV=VALUE ...]: one Encore instance from the Release build.
 start_app() {
   local name=$1 port=$2; shift 2
-  (cd "$OUT/bin/app" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 "$@" \
+  # shellcheck disable=SC2086 # BENCH_APP_ENV is a list of VAR=VALUE words
+  (cd "$OUT/bin/app" && exec env ASPNETCORE_ENVIRONMENT=Production DOTNET_gcServer=1 ${BENCH_APP_ENV:-} "$@" \
     dotnet Encore.Web.dll --urls "http://127.0.0.1:$port" >"$OUT/$name.log" 2>&1) &
   BENCH_PIDS+=($!)
   APP_PIDS[$name]=$!
