@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Encore.BuildingBlocks.Persistence;
 
@@ -31,10 +33,22 @@ public static class ModuleDbContexts
     }
 
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder options, string connectionString, string schema) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__migrations", schema));
+        QuietExpectedFailures(options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__migrations", schema)));
 
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, string schema) =>
-        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable($"{schema}___migrations"));
+        QuietExpectedFailures(options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable($"{schema}___migrations")));
+
+    /// <summary>
+    /// A failed command or save is logged at Information, not Error. Most are races the code expects
+    /// and answers (two instances creating the same period's key, two requests with one idempotency
+    /// key, a seat sold at the same moment), and at Error each would page an operator who alerts on
+    /// errors, for a sale going well. One nobody handles still reaches the Error log, with
+    /// its database message, as the request's unhandled exception or the worker's failure.
+    /// </summary>
+    static DbContextOptionsBuilder QuietExpectedFailures(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Log(
+            (RelationalEventId.CommandError, LogLevel.Information),
+            (CoreEventId.SaveChangesFailed, LogLevel.Information)));
 }
 
 /// <summary>One module's database, in the order modules were added; migrated at start-up.</summary>
