@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Encore.BuildingBlocks.Live;
 using Encore.Tests.Catalog;
@@ -6,6 +7,7 @@ using Encore.Tests.Inventory;
 using Encore.Tests.WaitingRoom;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
@@ -32,8 +34,29 @@ public sealed class LiveLinesWithoutRedisTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await unreachable.DisposeAsync();
 
+    readonly ConcurrentQueue<(string Category, LogLevel Level)> logged = new();
+
     EncoreAppFactory Deaf(EncoreAppFactory app) =>
-        app.WithServices(s => s.Replace(ServiceDescriptor.Singleton<ILiveBroadcast>(new RedisLiveBroadcast(unreachable))));
+        app.WithServices(s => s.Replace(ServiceDescriptor.Singleton<ILiveBroadcast>(new RedisLiveBroadcast(unreachable))))
+            .WithServices(s => s.AddSingleton<ILoggerProvider>(new Recording(logged)));
+
+    /// <summary>The refusal is an operator's business too: the outage is said in the log.</summary>
+    void AssertWarned(string category) =>
+        Assert.Contains(logged, e => e.Category == category && e.Level == LogLevel.Warning);
+
+    sealed class Recording(ConcurrentQueue<(string, LogLevel)> entries) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
+        public void Dispose() { }
+
+        sealed class Logger(string category, ConcurrentQueue<(string, LogLevel)> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => true;
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                entries.Enqueue((category, logLevel));
+        }
+    }
 
     static async Task AssertTryAgainAsync(HttpResponseMessage response)
     {
@@ -52,6 +75,7 @@ public sealed class LiveLinesWithoutRedisTests : IAsyncLifetime
         using var response = await app.CreateClient().SendAsync(
             new HttpRequestMessage(HttpMethod.Get, $"/api/performances/{sale.PerformanceId}/availability/live"), HttpCompletionOption.ResponseHeadersRead);
         await AssertTryAgainAsync(response);
+        AssertWarned("Encore.Inventory.Live.AvailabilityStream");
     }
 
     [Fact]
@@ -68,6 +92,7 @@ public sealed class LiveLinesWithoutRedisTests : IAsyncLifetime
         using var response = await buyer.SendAsync(
             new HttpRequestMessage(HttpMethod.Get, $"/api/waiting-room/{sale.EventId}/events"), HttpCompletionOption.ResponseHeadersRead);
         await AssertTryAgainAsync(response);
+        AssertWarned("Encore.WaitingRoom.Live.LiveQueue");
         Assert.Equal(1, (await buyer.StatusAsync(sale.EventId))["entryId"]!.GetValue<long>());
     }
 }

@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Encore.Inventory.Live;
 
@@ -18,7 +20,7 @@ namespace Encore.Inventory.Live;
 /// messages, and <c>ping</c> to keep proxies from closing an idle stream. Every instance holds one
 /// broadcast subscription per performance, whatever number of pages watch it.
 /// </summary>
-internal static class AvailabilityStream
+internal static partial class AvailabilityStream
 {
     const int Buffered = 64;
     static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(20);
@@ -48,8 +50,9 @@ internal static class AvailabilityStream
             // Ends with the request, whether or not the stream ever starts.
             http.Response.RegisterForDispose(await broadcast.SubscribeAsync(AvailabilityFeed.Channel(performanceId), inbox.Post));
         }
-        catch (Exception)
+        catch (Exception e)
         {
+            LogCannotListen(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AvailabilityStream)), e, performanceId);
             http.Response.Headers.RetryAfter = "5";
             return TypedResults.Problem(title: "Live updates unavailable", detail: "Live availability cannot be followed right now; try again in a few seconds.",
                 statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -112,4 +115,7 @@ internal static class AvailabilityStream
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A live availability stream of performance {PerformanceId} could not subscribe; answered 503")]
+    static partial void LogCannotListen(ILogger logger, Exception exception, Guid performanceId);
 }

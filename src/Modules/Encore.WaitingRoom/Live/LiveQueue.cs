@@ -9,7 +9,9 @@ using Encore.WaitingRoom.Queue;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Encore.WaitingRoom.Live;
 
@@ -20,7 +22,7 @@ namespace Encore.WaitingRoom.Live;
 /// is also the check-in that keeps its place. The place is server-side per account, so a
 /// reconnect simply resumes. Streams are not REST operations, so they are left out of the OpenAPI document.
 /// </summary>
-internal static class LiveQueue
+internal static partial class LiveQueue
 {
     public static void Map(RouteGroupBuilder buyer)
     {
@@ -53,8 +55,9 @@ internal static class LiveQueue
             http.Response.RegisterForDispose(await live.SubscribeAsync(QueueService.Channel(eventId), message => mailbox.Writer.TryWrite(message)));
             return (mailbox.Reader, null);
         }
-        catch (Exception)
+        catch (Exception e)
         {
+            LogCannotListen(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveQueue)), e, eventId);
             http.Response.Headers.RetryAfter = "3";
             return (null, TypedResults.Problem(title: "Live line unavailable", detail: "The live line cannot open right now; try again in a few seconds. Your place is kept.",
                 statusCode: StatusCodes.Status503ServiceUnavailable));
@@ -200,4 +203,7 @@ internal static class LiveQueue
         await send(JsonSerializer.Serialize(new Frame("status", status.Serving, null, status), JsonSerializerOptions.Web));
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A live line of waiting room {EventId} could not subscribe to the counter; answered 503")]
+    static partial void LogCannotListen(ILogger logger, Exception exception, Guid eventId);
 }
