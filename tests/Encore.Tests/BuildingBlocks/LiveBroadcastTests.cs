@@ -45,13 +45,8 @@ public sealed class LiveBroadcastTests
     [Fact]
     public async Task A_failed_redis_subscription_is_not_remembered_as_a_live_channel()
     {
-        // Nothing listens on this port: every SUBSCRIBE fails, as one that times out under a burst does.
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        await using var unreachable = await ConnectionMultiplexer.ConnectAsync(
-            $"127.0.0.1:{port},abortConnect=false,connectTimeout=200,syncTimeout=300,connectRetry=0");
+        // Every SUBSCRIBE fails, as one that times out under a burst does.
+        await using var unreachable = await TestServers.UnreachableRedisAsync();
         var live = new RedisLiveBroadcast(unreachable);
 
         await Assert.ThrowsAnyAsync<Exception>(() => live.SubscribeAsync("queue:1", _ => { }));

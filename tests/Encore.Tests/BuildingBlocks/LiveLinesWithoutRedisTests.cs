@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Encore.BuildingBlocks.Live;
 using Encore.Tests.Catalog;
@@ -22,41 +21,19 @@ public sealed class LiveLinesWithoutRedisTests : IAsyncLifetime
 {
     ConnectionMultiplexer unreachable = null!;
 
-    public async Task InitializeAsync()
-    {
-        // Nothing listens on this port.
-        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        unreachable = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},abortConnect=false,connectTimeout=200,syncTimeout=300,connectRetry=0");
-    }
+    public async Task InitializeAsync() => unreachable = await TestServers.UnreachableRedisAsync();
 
     public async Task DisposeAsync() => await unreachable.DisposeAsync();
 
-    readonly ConcurrentQueue<(string Category, LogLevel Level)> logged = new();
+    readonly RecordingLoggerProvider logged = new();
 
     EncoreAppFactory Deaf(EncoreAppFactory app) =>
         app.WithServices(s => s.Replace(ServiceDescriptor.Singleton<ILiveBroadcast>(new RedisLiveBroadcast(unreachable))))
-            .WithServices(s => s.AddSingleton<ILoggerProvider>(new Recording(logged)));
+            .WithServices(s => s.AddSingleton<ILoggerProvider>(logged));
 
     /// <summary>The refusal is an operator's business too: the outage is said in the log.</summary>
     void AssertWarned(string category) =>
-        Assert.Contains(logged, e => e.Category == category && e.Level == LogLevel.Warning);
-
-    sealed class Recording(ConcurrentQueue<(string, LogLevel)> entries) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
-        public void Dispose() { }
-
-        sealed class Logger(string category, ConcurrentQueue<(string, LogLevel)> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue((category, logLevel));
-        }
-    }
+        Assert.Contains(logged.Entries, e => e.Category == category && e.Level == LogLevel.Warning);
 
     static async Task AssertTryAgainAsync(HttpResponseMessage response)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Encore.BuildingBlocks.Outbox;
 using Encore.BuildingBlocks.Persistence;
 using Encore.Tests.Infrastructure;
@@ -23,9 +22,10 @@ public sealed class ExpectedDatabaseFailureLogTests
     [InlineData(StorageProvider.Postgres)]
     public async Task A_caught_duplicate_key_is_logged_below_error(StorageProvider provider)
     {
-        var entries = new ConcurrentQueue<(string Category, LogLevel Level, int EventId)>();
+        var recording = new RecordingLoggerProvider();
+        var entries = recording.Entries;
         await using var factory = EncoreAppFactory.For(provider).With("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Information");
-        await using var app = factory.WithWebHostBuilder(b => b.ConfigureLogging(logging => logging.AddProvider(new Recording(entries))));
+        await using var app = factory.WithWebHostBuilder(b => b.ConfigureLogging(logging => logging.AddProvider(recording)));
         app.CreateClient().Dispose();
 
         var message = new InboxMessage { MessageId = Guid.NewGuid(), Consumer = "log-test", ProcessedAt = DateTimeOffset.UtcNow };
@@ -47,19 +47,5 @@ public sealed class ExpectedDatabaseFailureLogTests
         Assert.DoesNotContain(database, e => e.Level >= LogLevel.Error);
         Assert.Contains(database, e => e.EventId == RelationalEventId.CommandError.Id && e.Level == LogLevel.Information);
         Assert.Contains(database, e => e.EventId == CoreEventId.SaveChangesFailed.Id && e.Level == LogLevel.Information);
-    }
-
-    sealed class Recording(ConcurrentQueue<(string, LogLevel, int)> entries) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
-        public void Dispose() { }
-
-        sealed class Logger(string category, ConcurrentQueue<(string, LogLevel, int)> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue((category, logLevel, eventId.Id));
-        }
     }
 }

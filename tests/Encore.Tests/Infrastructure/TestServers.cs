@@ -23,6 +23,16 @@ public static class TestServers
 
     public static string Redis => redis.Value;
 
+    /// <summary>A multiplexer to a loopback port nothing listens on: every command fails fast, as in a Redis outage.</summary>
+    public static async Task<StackExchange.Redis.ConnectionMultiplexer> UnreachableRedisAsync()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},abortConnect=false,connectTimeout=200,syncTimeout=300,connectRetry=0");
+    }
+
     /// <summary>A fresh, empty database for one test class, so classes never see each other's rows.</summary>
     public static string NewPostgresDatabase(string prefix)
     {
