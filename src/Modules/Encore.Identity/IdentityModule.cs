@@ -38,10 +38,10 @@ public static class IdentityModule
                 o.DefaultChallengeScheme = PagesOrApiScheme;
             })
             .AddPolicyScheme(PagesOrApiScheme, "Cookie or bearer", o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    // A JWT comes from our OIDC server; the opaque kind from /api/identity/login.
-                    ? OidcServer.IsJwt(header["Bearer ".Length..].Trim()) ? OidcServer.ValidationScheme : IdentityConstants.BearerScheme
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? CachedBearerHandler.SchemeName
                     : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, CachedBearerHandler>(CachedBearerHandler.SchemeName, null)
             .AddBearerToken(IdentityConstants.BearerScheme)
             .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
             {
@@ -134,6 +134,7 @@ public static class IdentityModule
         services.TryAddSingleton<ICountryLookup, HeaderCountryLookup>();
         services.TryAddScoped<IStepUpPolicy, DeviceAndCountryStepUpPolicy>();
         services.AddScoped<UserSessions>();
+        services.AddSingleton<ValidatedBearerTokens>();
         services.AddRisk();
         services.AddScoped<IdentityDemoData>();
         services.AddScoped<Bench.BenchBuyers>();

@@ -66,17 +66,4 @@ public sealed class OidcKeyRotationTests
 
     static async Task<List<string>> KeyIdsAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<JsonObject>("/.well-known/jwks"))!["keys"]!.AsArray().Select(k => (string)k!["kid"]!).ToList();
-
-    static async Task<string> ScannerTokenAsync(HttpClient client)
-    {
-        var (status, body) = await TokenAsync(client, new()
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = "encore-demo-scanner",
-            ["client_secret"] = ScannerSecret,
-            ["scope"] = "encore_api",
-        });
-        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
-        return (string)body["access_token"]!;
-    }
 }

@@ -135,6 +135,20 @@ internal sealed partial class OidcTestHost : IAsyncDisposable
         return (response.StatusCode, JsonNode.Parse(body)!.AsObject());
     }
 
+    /// <summary>An access token of the demo scanner client (client credentials), for a host started with <see cref="ScannerSecret"/>.</summary>
+    public static async Task<string> ScannerTokenAsync(HttpClient client)
+    {
+        var (status, body) = await TokenAsync(client, new()
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "encore-demo-scanner",
+            ["client_secret"] = ScannerSecret,
+            ["scope"] = "encore_api",
+        });
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        return (string)body["access_token"]!;
+    }
+
     public static Task<(HttpStatusCode Status, JsonObject Body)> RedeemCodeAsync(HttpClient client, string clientId, string redirectUri, string code, string verifier, string? secret = null)
     {
         var form = new Dictionary<string, string>
