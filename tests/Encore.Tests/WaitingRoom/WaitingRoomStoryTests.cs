@@ -90,6 +90,11 @@ public sealed class WaitingRoomStoryTests
         var other = await organizer.PublishOnSaleAsync();
         Assert.Equal(HttpStatusCode.OK, (await organizer.PutQueueAsync(other.EventId, QueueClient.PaceSettings(clock.GetUtcNow()))).StatusCode);
         Assert.Equal("This admission token is for another on-sale.", await RefusalAsync(fan, other, token));
+        // The same claims under another signature: the genuine token's verification is not reused for it.
+        var parts = token.Split('.');
+        var middle = parts[2].Length / 2;
+        parts[2] = parts[2][..middle] + (parts[2][middle] == 'A' ? 'B' : 'A') + parts[2][(middle + 1)..];
+        Assert.Equal("The admission token is not valid.", await RefusalAsync(fan, sale, string.Join('.', parts)));
 
         // Leaving checkout ends the admission at once; an expired one is refused too.
         Assert.Equal(HttpStatusCode.NoContent, (await friend.PostAsync($"/api/waiting-room/{sale.EventId}/leave", null)).StatusCode);
