@@ -21,11 +21,14 @@ internal sealed class DeviceCookie(IDataProtectionProvider protection)
 
     public Guid? Read(HttpContext http)
     {
-        if (http.Items[ItemKey] is Guid issued) return issued;
+        // Issued by this response, or already unsealed: several checks of one request ask.
+        if (http.Items[ItemKey] is Guid known) return known;
         if (!http.Request.Cookies.TryGetValue(CookieName, out var value) || string.IsNullOrEmpty(value)) return null;
         try
         {
-            return Guid.TryParse(protector.Unprotect(value), out var id) ? id : null;
+            if (!Guid.TryParse(protector.Unprotect(value), out var id)) return null;
+            http.Items[ItemKey] = id;
+            return id;
         }
         catch (CryptographicException)
         {
