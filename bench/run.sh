@@ -10,6 +10,8 @@
 #                 so at most 4 orders of 2 per BENCH_BUYERS), its warm-up (BENCH_WARMUP): the pay path's
 #                 code is still being optimized by the JIT for some 30 s after its first call
 #   BENCH_CONNECTIONS  connections of the load generator (default 64)
+#   BENCH_ADMISSION  1 (default): the hold events are behind a waiting room and every hold carries its
+#                 buyer's admission token; 0: no queue, holds without one (the runs before 2026-11-27)
 #   SHED_RATE     the overload rate (default 2× the 1-seat maximum measured in the same run)
 #   QUEUE_BUYERS, PUSH_CONNECTIONS  the waiting-room step ("queue", not in the default steps): accounts queued (100000), live lines (10000)
 source "$(dirname "$0")/lib.sh"
@@ -69,6 +71,8 @@ fi
 BIG=(Capacity=1000000 RefillPerMinute=100000000)
 GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${POW_MAX:-100}")
 for who in Account Device Address; do for kv in "${BIG[@]}"; do GATE_ENV+=("Encore__RateLimits__Policies__holds__${who}__${kv}"); done; done
+# The admission step (admit_buyers) queues every buyer from the generator's one address.
+for policy in queue-join queue-status; do for kv in "${BIG[@]}"; do GATE_ENV+=("Encore__RateLimits__Policies__${policy}__Address__${kv}"); done; done
 SIM_GATE_ENV=("Encore__BotDefense__ProofOfWork__MaxNumber=${SIM_POW_MAX:-1000}")
 for policy in holds queue-join queue-status; do for kv in "${BIG[@]}"; do SIM_GATE_ENV+=("Encore__RateLimits__Policies__${policy}__Address__${kv}"); done; done
 # The fraud screen's counters that one load generator trips by being one machine: every buyer comes
@@ -102,6 +106,13 @@ stop_scaled() {
   stop_pid "${BENCH_PIDS[-1]}" # HAProxy, started last
 }
 
+# admit_buyers URL PREFIX: the hold event goes behind a waiting room and every buyer is admitted, so
+# each hold carries an admission token through the gate, as in a real on-sale (BENCH_ADMISSION=0: no queue).
+admit_buyers() {
+  [ "${BENCH_ADMISSION:-1}" = 1 ] || return 0
+  bench admit --url "$1" --event "$OUT/event-$2.json" --tokens "$OUT/tokens-$2.txt" --out "$OUT/tokens-$2.txt" | tee -a "$OUT/raw.txt" >&2
+}
+
 # hold_suite PREFIX URL: closed-loop maximum, then 70% of it at a constant rate, for each hold kind.
 hold_suite() {
   local prefix=$1 url=$2 kind
@@ -122,6 +133,7 @@ if has scaled || has advisory || has shed; then
   seed_buyers_postgres "$BUYERS"; SEEDED=1
   bench setup --url "$URL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-scaled.json" >&2
   bench login --url "$URL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-scaled.txt" | tee -a "$OUT/raw.txt" >&2
+  admit_buyers "$URL" scaled
   cp "$OUT/event-scaled.json" "$OUT/event-advisory.json"; cp "$OUT/tokens-scaled.txt" "$OUT/tokens-advisory.txt"
 fi
 
@@ -234,6 +246,7 @@ if has embedded; then
   EURL="http://127.0.0.1:$EMB_PORT"
   bench setup --url "$EURL" --seats 20000 --standing 5000 --limit 8 --out "$OUT/event-embedded.json" >&2
   bench login --url "$EURL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-embedded.txt" | tee -a "$OUT/raw.txt" >&2
+  admit_buyers "$EURL" embedded
   wrk_run embedded-ping "$EURL/api/ping"
   bench run --url "$EURL" --workload ping --mode max --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --label embedded-ping-max --results "$RESULTS"
   hold_suite embedded "$EURL"

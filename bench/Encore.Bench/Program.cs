@@ -41,6 +41,14 @@ switch (command)
         return 0;
     case "queue":
         return await QueueAsync(options);
+    case "admit":
+    {
+        var started = DateTime.UtcNow;
+        var admitted = await QueueBench.AdmitAllAsync(options.Url, BenchEvent.Load(options.Get("event")), Buyer.Load(options.Get("tokens")), options.Int("parallel", 32));
+        await File.WriteAllLinesAsync(options.Get("out"), admitted.Select(b => b.ToString()));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{admitted.Length} buyers queued and admitted in {(DateTime.UtcNow - started).TotalSeconds:F1} s"));
+        return 0;
+    }
     case "race":
         return await RaceAsync(options);
     case "checkout":
@@ -52,7 +60,7 @@ switch (command)
         Report.Targets(options.Get("results"), double.Parse(options.Get("pgbench-tps"), CultureInfo.InvariantCulture));
         return 0;
     default:
-        Console.Error.WriteLine("usage: Encore.Bench hash-password|setup|login|run|race|queue-setup|queue|checkout|report [--option value]… (bench/README.md)");
+        Console.Error.WriteLine("usage: Encore.Bench hash-password|setup|login|admit|run|race|queue-setup|queue|checkout|report [--option value]… (bench/README.md)");
         return 2;
 }
 

@@ -15,14 +15,14 @@ public static class QueueBench
         [.. File.ReadLines(path).Where(l => l.Length > 0).Select(l => new Buyer(l.Split('\t')[3], null, false))];
 
     /// <summary>A waiting room for the event in pace mode: pre-queue opens in 8 s (past the settings caches), start 2 s later; nobody is skipped within the hour.</summary>
-    public static async Task<string> SetUpAsync(string baseUrl, BenchEvent ev, int pace)
+    public static async Task<string> SetUpAsync(string baseUrl, BenchEvent ev, int pace, int tokenMinutes = 10)
     {
         using var http = Api.Client(baseUrl, 4);
         var token = await Api.LoginAsync(http, EventSetup.Organizer, EventSetup.DemoPassword, EventSetup.DemoAuthenticatorKey);
         var opens = DateTimeOffset.UtcNow.AddSeconds(8);
         await Api.SendAsync(http, HttpMethod.Put, $"/api/organizer/events/{ev.EventId}/waiting-room", token, new
         {
-            startsAt = opens.AddSeconds(2), preQueueOpensAt = opens, mode = "Pace", admitPerMinute = pace, tokenMinutes = 10,
+            startsAt = opens.AddSeconds(2), preQueueOpensAt = opens, mode = "Pace", admitPerMinute = pace, tokenMinutes,
             checkInSeconds = 3600, maxQueueSize = 10_000_000,
         });
         await Task.Delay(opens.AddSeconds(3) - DateTimeOffset.UtcNow);
@@ -53,6 +53,44 @@ public static class QueueBench
             }
         });
         return joined;
+    }
+
+    /// <summary>
+    /// Puts the event behind a waiting room that admits as fast as the organizer API allows, for an
+    /// hour, then has every buyer join and poll until admitted: the buyers returned carry their
+    /// admission tokens, so each hold passes the admission gate as a real one does.
+    /// </summary>
+    public static async Task<Buyer[]> AdmitAllAsync(string baseUrl, BenchEvent ev, IReadOnlyList<Buyer> buyers, int parallel)
+    {
+        Console.Error.WriteLine(await SetUpAsync(baseUrl, ev, pace: 100_000, tokenMinutes: 60));
+        using var http = Api.Client(baseUrl, parallel);
+        var joined = await JoinAllAsync(http, ev.EventId, buyers, parallel);
+        if (joined != buyers.Count) throw new InvalidOperationException($"only {joined} of {buyers.Count} buyers joined the queue");
+        var admitted = new Buyer[buyers.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, buyers.Count), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (i, ct) =>
+        {
+            for (var attempt = 0; attempt < 120; attempt++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/waiting-room/{ev.EventId}/status");
+                buyers[i].Apply(request);
+                using var response = await http.SendAsync(request, ct);
+                var text = await response.Content.ReadAsStringAsync(ct);
+                if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                {
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct);
+                    continue;
+                }
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"queue status: {(int)response.StatusCode} {text}");
+                if (JsonNode.Parse(text)?["admissionToken"]?.GetValue<string>() is { } token)
+                {
+                    admitted[i] = buyers[i] with { Admission = token };
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+            }
+            throw new InvalidOperationException($"buyer {i} was not admitted within a minute");
+        });
+        return admitted;
     }
 
     /// <summary>Resident memory of a process, from /proc (MiB).</summary>

@@ -89,10 +89,13 @@ public static class Api
 /// <summary>
 /// A signed-in buyer as a browser presents itself: bearer token, the device cookie, and the headers
 /// a real browser sends (a Firefox User-Agent, Accept-Language), so the risk score sees a person
-/// unless the device reported automation. Stored one per line: token, tab, cookie, tab, bot flag.
+/// unless the device reported automation; once admitted from a waiting room, the admission token
+/// too. Stored one per line: token, tab, cookie, tab, bot flag[, tab, admission token].
 /// </summary>
-public sealed record Buyer(string Token, string? DeviceCookie, bool Bot)
+public sealed record Buyer(string Token, string? DeviceCookie, bool Bot, string? Admission = null)
 {
+    public const string AdmissionHeader = "Encore-Admission";
+
     public const string UserAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
     public void Apply(HttpRequestMessage request)
@@ -101,14 +104,16 @@ public sealed record Buyer(string Token, string? DeviceCookie, bool Bot)
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         request.Headers.TryAddWithoutValidation("Accept-Language", "en-GB,en;q=0.8");
         if (DeviceCookie is not null) request.Headers.TryAddWithoutValidation("Cookie", DeviceCookie);
+        if (Admission is not null) request.Headers.TryAddWithoutValidation(AdmissionHeader, Admission);
     }
 
-    public override string ToString() => $"{Token}\t{DeviceCookie}\t{(Bot ? "bot" : "human")}";
+    public override string ToString() => $"{Token}\t{DeviceCookie}\t{(Bot ? "bot" : "human")}{(Admission is null ? "" : $"\t{Admission}")}";
 
     public static Buyer Parse(string line)
     {
         var parts = line.Split('\t');
-        return new Buyer(parts[0], parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null, parts.Length > 2 && parts[2] == "bot");
+        return new Buyer(parts[0], parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null, parts.Length > 2 && parts[2] == "bot",
+            parts.Length > 3 && parts[3].Length > 0 ? parts[3] : null);
     }
 
     public static Buyer[] Load(string path) => [.. File.ReadLines(path).Where(l => l.Length > 0).Select(Parse)];
