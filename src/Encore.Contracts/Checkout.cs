@@ -15,9 +15,14 @@ namespace Encore.Contracts.Orders
     /// <param name="Currency">ISO 4217 code of every amount.</param>
     /// <param name="Admissions">One per person admitted: a standing quantity of three is three admissions.</param>
     /// <param name="PaidAt">When the order was paid.</param>
+    /// <param name="HoldId">
+    /// The hold the order was made from. It keeps its places claimed in the hold store until the
+    /// inventory, handling this message, has marked them sold there; then the inventory releases it.
+    /// Null in messages written before 2026-11-27, whose holds were released at payment.
+    /// </param>
     public sealed record OrderPaid(
         Guid OrderId, Guid BuyerId, string BuyerEmail, string BuyerName, Guid OrganizerId, Guid EventId, Guid PerformanceId,
-        string Currency, IReadOnlyList<PaidAdmission> Admissions, DateTimeOffset PaidAt) : IIntegrationEvent;
+        string Currency, IReadOnlyList<PaidAdmission> Admissions, DateTimeOffset PaidAt, Guid? HoldId = null) : IIntegrationEvent;
 
     /// <summary>One admission of a paid order.</summary>
     /// <param name="AdmissionId">The order line unit; the ticket is issued once per admission id.</param>

@@ -393,6 +393,20 @@ public abstract class HoldStoreContract
     }
 
     [Fact]
+    public async Task A_paid_holds_standing_places_go_from_held_to_sold_without_looking_free()
+    {
+        var (store, hall) = await ReadyAsync();
+        var buyer = Guid.NewGuid();
+        var hold = Placed(await store.HoldAsync(Standing(hall, buyer, 3), default));
+        // The inventory handling OrderPaid: the places are marked sold first, then the hold lets go.
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [], new Dictionary<string, int> { ["FLOOR"] = 3 }, NoneBought), default);
+        Assert.Equal(0, Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 1), default)).Remaining);
+        Assert.NotNull(await store.ReleaseAsync(hold.Id, buyer, default));
+        Assert.Equal(2, Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 3), default)).Remaining);
+        Placed(await store.HoldAsync(Standing(hall, Guid.NewGuid(), 2), default));
+    }
+
+    [Fact]
     public async Task Sold_standing_places_count_against_the_capacity()
     {
         var (store, hall) = await ReadyAsync();

@@ -10,6 +10,7 @@ using Encore.Tests.Infrastructure;
 using Encore.Tests.Inventory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Encore.Tests.Orders;
 
@@ -71,6 +72,43 @@ public sealed class CheckoutStoryTests
         var held = (await app.CreateClient().AvailabilityAsync(sale))["seats"]!["held"].Ids();
         Assert.Contains(sale.Seats["A1"], held);
         Assert.Contains(sale.Seats["A2"], held);
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task Places_just_paid_for_never_look_free_before_the_inventory_records_the_sale(StorageProvider provider)
+    {
+        // The relay sleeps on this clock, so the test decides when OrderPaid reaches the inventory.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = EncoreAppFactory.For(provider, seedDemo: true).WithServices(s => s.AddSingleton<TimeProvider>(clock));
+        async Task DeliverOutboxAsync()
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await app.WaitForOutboxAsync();
+        }
+        var organizer = await app.SignedInAsync("organizer@encore.test");
+        var sale = await organizer.PublishOnSaleAsync(InventoryClient.Hall(floorCapacity: 3));
+        await DeliverOutboxAsync();
+        var buyer = await app.NewBuyerAsync();
+        var seats = await (await buyer.HoldSeatsAsync(sale, "A1", "A2")).HoldIdAsync();
+        var standing = await (await buyer.HoldStandingAsync(sale, 2)).HoldIdAsync();
+
+        foreach (var holdId in new[] { seats, standing })
+            Assert.Equal("fulfilled", (await (await buyer.PayAsync((await buyer.OrderFromHoldAsync(holdId)).Id(), OrdersClient.Visa)).ReadJsonAsync()).Status());
+
+        // Paid, and the inventory has not handled OrderPaid yet: the holds still claim the places.
+        var other = await app.NewBuyerAsync();
+        Assert.Equal(HttpStatusCode.Conflict, (await other.HoldSeatsAsync(sale, "A2", "A3")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await other.HoldStandingAsync(sale, 2)).StatusCode);
+
+        // Once it has, they are sold there and the holds are gone; still nobody else gets the places.
+        await DeliverOutboxAsync();
+        foreach (var holdId in new[] { seats, standing })
+            Assert.Equal(HttpStatusCode.NotFound, (await buyer.GetAsync($"/api/holds/{holdId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await other.HoldSeatsAsync(sale, "A2", "A3")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await other.HoldStandingAsync(sale, 2)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await other.HoldStandingAsync(sale, 1)).StatusCode);
     }
 
     [Theory]

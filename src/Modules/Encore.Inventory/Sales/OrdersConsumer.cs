@@ -10,7 +10,7 @@ namespace Encore.Inventory.Sales;
 /// <summary>
 /// The inventory stops offering what orders sold: OrderPaid records each admission's seat or
 /// standing place here and marks it sold in the hold store, with the places the buyer bought (their
-/// limit counts them); a refund (of an event that goes on) puts the places back on sale. The store
+/// limit counts them), then releases the order's hold; a refund (of an event that goes on) puts the places back on sale. The store
 /// is told absolute values computed from this table, and told again on a redelivery (a refund's
 /// places come from the message, since its rows are gone by then), so a crash between the two
 /// writes heals itself.
@@ -35,6 +35,10 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
         }
         await TellStoreAsync(e.PerformanceId, e.Admissions.Where(a => a.SeatId is not null).Select(a => a.SeatId!.Value).ToList(),
             e.Admissions.Where(a => a.SeatId is null).Select(a => a.SectionCode).ToList(), [e.BuyerId], ct);
+        // Only now does the order's hold let go: its seats are marked sold above, so releasing it
+        // frees none of them (a release only deletes claims that still name the hold), and its
+        // standing places move from held to sold. Until this point they never looked free.
+        if (e.HoldId is { } holdId) await store.ReleaseAsync(holdId, e.BuyerId, ct);
     }
 
     public async Task HandleAsync(AdmissionsRefunded e, IntegrationEventContext context, CancellationToken ct)

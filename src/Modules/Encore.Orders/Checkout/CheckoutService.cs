@@ -274,8 +274,10 @@ internal sealed partial class CheckoutService(
 
         // The order as the confirm transaction saved it (paid, its token current): no need to read it back.
         var paid = order;
-        // The hold has done its work; the inventory marks the places sold from OrderPaid.
-        await holds.ReleaseAsync(paid.HoldId, paid.BuyerId, ct);
+        // The hold stays: its places stay claimed in the hold store until the inventory, handling
+        // OrderPaid, has marked them sold there and released it. Released here, they were free in
+        // the store until then, and under a flash sale's load other buyers held seats already sold
+        // (they learned it only when their payment was voided).
         await CaptureAsync(paid, ct);
         return new PayOutcome.Done(paid);
     }
@@ -314,7 +316,7 @@ internal sealed partial class CheckoutService(
             db.AddToOutbox(new OrderPaid(order.Id, order.BuyerId, order.BuyerEmail, order.BuyerName, order.OrganizerId, order.EventId, order.PerformanceId,
                 order.Currency,
                 order.Admissions.Select(a => new PaidAdmission(a.Id, a.SeatId, a.SectionCode, a.RowLabel, a.SeatLabel, a.TierId, a.TierName, a.FaceValue)).ToList(),
-                now), clock);
+                now, order.HoldId), clock);
             db.AddToOutbox(new PaymentCaptured(status.PaymentId, order.Id, order.OrganizerId, order.Currency, MoneyOf(order), 0, now), clock);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
