@@ -240,13 +240,17 @@ sealed partial class Simulation
     /// <summary>Join with a solved proof; a person waits as told by Retry-After, a bot comes back at its own pace.</summary>
     async Task<bool> JoinAsync(SimBuyer buyer, CancellationToken ct)
     {
+        // An attempt that got no answer may still have joined (a retry then gets that entry back), so
+        // the server may have taken this buyer's join as early as the first attempt was sent.
+        long? firstSent = null;
         while (!ct.IsCancellationRequested)
         {
             var sent = NowMs;
+            firstSent ??= sent;
             var (status, json, retryAfter, _) = await SendAsync(HttpMethod.Post, $"/api/waiting-room/{ev.EventId}/join", buyer, null, "queue-join");
             if (status is 200 or 201 && json is not null)
             {
-                buyer.JoinSentMs = sent;
+                buyer.JoinSentMs = firstSent.Value;
                 buyer.JoinReceivedMs = NowMs;
                 buyer.EntryId = json["entryId"]!.GetValue<long>();
                 buyer.Joined = true;
