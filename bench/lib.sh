@@ -53,7 +53,8 @@ bench_packages() {
   local policy=/usr/sbin/policy-rc.d own=0
   if [ ! -e $policy ]; then printf '#!/bin/sh\nexit 101\n' > $policy; chmod +x $policy; own=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2 || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2; }
-  [ $own = 1 ] && rm -f $policy
+  # An if, not `&&`: the function must not return non-zero (set -e) when the file was already there.
+  if [ $own = 1 ]; then rm -f $policy; fi
 }
 
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
