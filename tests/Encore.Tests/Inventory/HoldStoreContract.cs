@@ -230,6 +230,26 @@ public abstract class HoldStoreContract
     }
 
     [Fact]
+    public async Task A_retry_finds_the_hold_its_key_placed_without_placing_anything()
+    {
+        var (store, hall) = await ReadyAsync();
+        var buyer = Guid.NewGuid();
+        Assert.Null(await store.ReplayAsync(hall.PerformanceId, buyer, "k1", "same", default));
+        Assert.Empty((await store.SnapshotAsync(hall.PerformanceId, default)).HeldSeats);
+
+        var first = Placed(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]], key: "k1", hash: "same"), default));
+        var again = Assert.IsType<HoldOutcome.Placed>(await store.ReplayAsync(hall.PerformanceId, buyer, "k1", "same", default));
+        Assert.True(again.Replayed);
+        Assert.Equal((first.Id, first.FencingToken, first.ExpiresAt), (again.Hold.Id, again.Hold.FencingToken, again.Hold.ExpiresAt));
+        Assert.False(Assert.IsType<HoldOutcome.KeyReused>(await store.ReplayAsync(hall.PerformanceId, buyer, "k1", "other", default)).HoldGone);
+        Assert.Null(await store.ReplayAsync(hall.PerformanceId, Guid.NewGuid(), "k1", "same", default));
+        Assert.Equal([hall.A[0].Id], (await store.SnapshotAsync(hall.PerformanceId, default)).HeldSeats);
+
+        Assert.NotNull(await store.ReleaseAsync(first.Id, buyer, default));
+        Assert.True(Assert.IsType<HoldOutcome.KeyReused>(await store.ReplayAsync(hall.PerformanceId, buyer, "k1", "same", default)).HoldGone);
+    }
+
+    [Fact]
     public async Task Best_available_holds_adjacent_seats_in_one_row_and_never_strands_a_single_seat()
     {
         var (store, hall) = await ReadyAsync();

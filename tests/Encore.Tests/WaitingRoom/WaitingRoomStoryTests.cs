@@ -82,6 +82,8 @@ public sealed class WaitingRoomStoryTests
         Assert.Equal("admitted", admitted["state"]!.GetValue<string>());
         var token = admitted["admissionToken"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.Created, (await fan.HoldSeatsAsync(sale, "A2")).StatusCode);
+        var kept = await fan.PlaceHoldAsync(sale.PerformanceId, new { seatIds = new[] { sale.Seats["A3"] } }, "fan-a3");
+        Assert.Equal(HttpStatusCode.Created, kept.StatusCode);
 
         // The token works for nobody else, on no other device, for no other on-sale.
         var stranger = await app.NewBuyerAsync();
@@ -102,6 +104,16 @@ public sealed class WaitingRoomStoryTests
         clock.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal("Your admission has ended. Join the queue again.", await RefusalAsync(fan, sale, token));
         Assert.Equal("expired", (await fan.StatusAsync(sale.EventId))["state"]!.GetValue<string>());
+
+        // A retry of a hold placed while admitted (its answer lost on the way) gets that hold back: the
+        // seats stay the fan's until the hold ends, so the fan must learn of them. Nothing new gets through.
+        var retried = await fan.PlaceHoldAsync(sale.PerformanceId, new { seatIds = new[] { sale.Seats["A3"] } }, "fan-a3");
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal(kept.Headers.Location, retried.Headers.Location);
+        Assert.Equal("true", retried.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.Forbidden, (await fan.PlaceHoldAsync(sale.PerformanceId, new { seatIds = new[] { sale.Seats["A4"] } }, "fan-a4")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity,
+            (await fan.PlaceHoldAsync(sale.PerformanceId, new { seatIds = new[] { sale.Seats["A4"] } }, "fan-a3")).StatusCode);
     }
 
     static async Task<string> RefusalAsync(HttpClient client, OnSale sale, string token)

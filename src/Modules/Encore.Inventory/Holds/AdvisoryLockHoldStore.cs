@@ -165,6 +165,34 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task<HoldOutcome?> ReplayAsync(Guid performanceId, Guid buyerId, string idempotencyKey, string requestHash, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var (connection, transaction) = await LockAsync(performanceId, ct);
+        await using (connection)
+        await using (transaction)
+        {
+            if (!await LoadedAsync(connection, transaction, performanceId, ct)) throw new PerformanceNotLoadedException(performanceId);
+            return await ReplayAsync(connection, transaction, performanceId, buyerId, idempotencyKey, requestHash, now, ct);
+        }
+    }
+
+    static async Task<HoldOutcome?> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid performanceId, Guid buyerId,
+        string key, string requestHash, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var find = Command(connection, transaction,
+            $"""SELECT "HoldId", "RequestHash" FROM {S}.lock_hold_keys WHERE "PerformanceId" = $1 AND "BuyerId" = $2 AND "Key" = $3""",
+            performanceId, buyerId, key);
+        (Guid HoldId, string Hash)? earlier = null;
+        await using (var reader = await find.ExecuteReaderAsync(ct))
+            if (await reader.ReadAsync(ct)) earlier = (reader.GetGuid(0), reader.GetString(1));
+        if (earlier is not { } found) return null;
+        if (found.Hash != requestHash) return new HoldOutcome.KeyReused(HoldGone: false);
+        return await FindAsync(connection, transaction, found.HoldId, now, ct) is { } replay
+            ? new HoldOutcome.Placed(replay, Replayed: true)
+            : new HoldOutcome.KeyReused(HoldGone: true);
+    }
+
     public async Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -175,22 +203,9 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
             if (!await LoadedAsync(connection, transaction, request.PerformanceId, ct)) throw new PerformanceNotLoadedException(request.PerformanceId);
             await SweepAsync(connection, transaction, request.PerformanceId, now, ct);
 
-            if (request.IdempotencyKey is { } key)
-            {
-                await using var find = Command(connection, transaction,
-                    $"""SELECT "HoldId", "RequestHash" FROM {S}.lock_hold_keys WHERE "PerformanceId" = $1 AND "BuyerId" = $2 AND "Key" = $3""",
-                    request.PerformanceId, request.BuyerId, key);
-                (Guid HoldId, string Hash)? earlier = null;
-                await using (var reader = await find.ExecuteReaderAsync(ct))
-                    if (await reader.ReadAsync(ct)) earlier = (reader.GetGuid(0), reader.GetString(1));
-                if (earlier is { } found)
-                {
-                    if (found.Hash != request.RequestHash) return new HoldOutcome.KeyReused(HoldGone: false);
-                    return await FindAsync(connection, transaction, found.HoldId, now, ct) is { } replay
-                        ? new HoldOutcome.Placed(replay, Replayed: true)
-                        : new HoldOutcome.KeyReused(HoldGone: true);
-                }
-            }
+            if (request.IdempotencyKey is { } key
+                && await ReplayAsync(connection, transaction, request.PerformanceId, request.BuyerId, key, request.RequestHash, now, ct) is { } replayed)
+                return replayed;
 
             // Expired holds were just swept, so every remaining hold is live.
             int alreadyHeld, standingHeld;

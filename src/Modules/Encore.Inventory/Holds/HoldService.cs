@@ -82,6 +82,10 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
     public Task<ClaimSnapshot> SnapshotAsync(PerformanceLayout layout, CancellationToken ct) =>
         WithStoreAsync(layout, () => store.SnapshotAsync(layout.PerformanceId, ct), ct);
 
+    /// <summary>The hold an earlier request with this key placed (or why not); null if it placed none.</summary>
+    public Task<HoldOutcome?> ReplayAsync(PerformanceLayout layout, Guid buyerId, string idempotencyKey, string requestHash, CancellationToken ct) =>
+        WithStoreAsync(layout, () => store.ReplayAsync(layout.PerformanceId, buyerId, idempotencyKey, requestHash, ct), ct);
+
     /// <summary>Places a hold; a best-available request with nothing left to pick answers SeatsTaken with no seats.</summary>
     public async Task<HoldOutcome> PlaceAsync(
         PerformanceLayout layout, Guid buyerId, HoldSpec spec, string? idempotencyKey, string requestHash, CancellationToken ct)

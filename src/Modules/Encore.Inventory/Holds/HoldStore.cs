@@ -30,6 +30,14 @@ internal interface IHoldStore
 
     Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken ct);
 
+    /// <summary>
+    /// What a retry with this buyer's idempotency key gets, without placing anything: the hold the key
+    /// placed (replayed) if it is live, <see cref="HoldOutcome.KeyReused"/> if the key was used for
+    /// another request or its hold is gone, null if the key placed nothing. <see cref="HoldAsync"/>
+    /// makes the same check atomically; this one answers a retry that a gate would refuse now.
+    /// </summary>
+    Task<HoldOutcome?> ReplayAsync(Guid performanceId, Guid buyerId, string idempotencyKey, string requestHash, CancellationToken ct);
+
     /// <summary>A live hold by id; null when unknown, expired or released.</summary>
     Task<Hold?> GetAsync(Guid holdId, CancellationToken ct);
 

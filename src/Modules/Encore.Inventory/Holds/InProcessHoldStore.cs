@@ -81,13 +81,8 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         lock (state.Gate)
         {
             Sweep(state, now);
-            if (request.IdempotencyKey is { } key && state.Keys.TryGetValue((request.BuyerId, key), out var earlier))
-            {
-                if (earlier.Hash != request.RequestHash) return Task.FromResult<HoldOutcome>(new HoldOutcome.KeyReused(HoldGone: false));
-                return Task.FromResult<HoldOutcome>(state.Holds.TryGetValue(earlier.HoldId, out var replay)
-                    ? new HoldOutcome.Placed(replay, Replayed: true)
-                    : new HoldOutcome.KeyReused(HoldGone: true));
-            }
+            if (request.IdempotencyKey is { } key && Replay(state, request.BuyerId, key, request.RequestHash) is { } replayed)
+                return Task.FromResult(replayed);
 
             var alreadyHeld = state.Holds.Values.Where(h => h.BuyerId == request.BuyerId).Sum(h => h.Quantity)
                 + state.Bought.GetValueOrDefault(request.BuyerId);
@@ -119,6 +114,25 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
             }
             return Task.FromResult<HoldOutcome>(new HoldOutcome.Placed(hold, Replayed: false));
         }
+    }
+
+    public Task<HoldOutcome?> ReplayAsync(Guid performanceId, Guid buyerId, string idempotencyKey, string requestHash, CancellationToken ct)
+    {
+        var state = State(performanceId);
+        lock (state.Gate)
+        {
+            Sweep(state, clock.GetUtcNow());
+            return Task.FromResult(Replay(state, buyerId, idempotencyKey, requestHash));
+        }
+    }
+
+    static HoldOutcome? Replay(PerformanceState state, Guid buyerId, string key, string requestHash)
+    {
+        if (!state.Keys.TryGetValue((buyerId, key), out var earlier)) return null;
+        if (earlier.Hash != requestHash) return new HoldOutcome.KeyReused(HoldGone: false);
+        return state.Holds.TryGetValue(earlier.HoldId, out var replay)
+            ? new HoldOutcome.Placed(replay, Replayed: true)
+            : new HoldOutcome.KeyReused(HoldGone: true);
     }
 
     public Task<Hold?> GetAsync(Guid holdId, CancellationToken ct)

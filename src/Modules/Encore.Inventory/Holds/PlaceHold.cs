@@ -54,17 +54,30 @@ internal static class PlaceHold
 
         if (await holds.LayoutAsync(performanceId, ct) is not { } layout)
             return InventoryProblems.NotFound($"No performance {performanceId} on sale.");
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+            performanceId.ToString("D") + JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
+
+        // A retry whose first attempt placed the hold (its answer lost on the way) gets that hold back
+        // even when a gate below would refuse it now, its admission or the sale having ended since: the
+        // buyer learns what they hold instead of a 403 while the seats stay held in their name.
+        async Task<HoldOutcome?> EarlierAsync() => key.Length == 0 ? null : await holds.ReplayAsync(layout, buyerId, key, hash, ct);
+
         // A queued on-sale lets in only those the waiting room admitted (the module is optional: no gate, no queue).
         if (http.RequestServices.GetService<IAdmissionGate>() is { } gate
             && await gate.CheckAsync(layout.EventId, user, http, ct) is AdmissionDecision.Refused refused)
-            return TypedResults.Problem(title: "Admission required", detail: refused.Detail, statusCode: StatusCodes.Status403Forbidden,
-                extensions: new Dictionary<string, object?> { ["queueUrl"] = refused.QueueUrl });
+            return await EarlierAsync() is { } earlier
+                ? Answer(earlier, layout, http)
+                : TypedResults.Problem(title: "Admission required", detail: refused.Detail, statusCode: StatusCodes.Status403Forbidden,
+                    extensions: new Dictionary<string, object?> { ["queueUrl"] = refused.QueueUrl });
         if (Spec(request, layout, out var errors) is not { } spec) return TypedResults.ValidationProblem(errors);
-        if (layout.NotOnSale(clock.GetUtcNow()) is { } closed) return InventoryProblems.Conflict(closed.Title, closed.Detail);
+        if (layout.NotOnSale(clock.GetUtcNow()) is { } closed)
+            return await EarlierAsync() is { } earlier ? Answer(earlier, layout, http) : InventoryProblems.Conflict(closed.Title, closed.Detail);
 
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-            performanceId.ToString("D") + JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));
-        var outcome = await holds.PlaceAsync(layout, buyerId, spec, key.Length == 0 ? null : key, hash, ct);
+        return Answer(await holds.PlaceAsync(layout, buyerId, spec, key.Length == 0 ? null : key, hash, ct), layout, http);
+    }
+
+    static Results<Created<HoldView>, ValidationProblem, ProblemHttpResult> Answer(HoldOutcome outcome, PerformanceLayout layout, HttpContext http)
+    {
         switch (outcome)
         {
             case HoldOutcome.Placed placed:

@@ -21,6 +21,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
     static readonly string InitScript = Script("init");
     static readonly string HoldScript = Script("hold");
     static readonly string GetScript = Script("get");
+    static readonly string ReplayScript = Script("replay");
     static readonly string ReleaseScript = Script("release");
     static readonly string ExtendScript = Script("extend");
     static readonly string SnapshotScript = Script("snapshot");
@@ -134,25 +135,20 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
             args.Add("seats");
             args.AddRange(request.SeatIds.Select(s => (RedisValue)s.ToString("D")));
         }
-        // The idempotency key is scoped to the buyer; a throwaway name keeps the key count fixed when there is none.
-        var idempotency = request.IdempotencyKey is { } key
-            ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.BuyerId:D}:{key}")))
-            : "-";
+        // A throwaway name keeps the key count fixed when there is no idempotency key.
+        var idempotency = request.IdempotencyKey is { } key ? KeyName(request.BuyerId, key) : "-";
         // The index is written beside the script, not after it: one round trip's wait instead of two. It
         // outlives the hold and one extension; an entry for a hold that was refused or is gone points at nothing.
         var index = Db.StringSetAsync(IndexKey(request.HoldId), request.PerformanceId.ToString("D"), request.Ttl * 2 + TimeSpan.FromMinutes(5));
         var result = await RunAsync(HoldScript, request.PerformanceId, Keys(request.PerformanceId, idempotency), [.. args]);
         await index;
 
+        if (KeyOutcome(result, request.PerformanceId) is { } replayed) return replayed;
         var status = (string?)result[0];
         switch (status)
         {
             case "ok":
                 return new HoldOutcome.Placed(Parse((string)result[1]!, request.PerformanceId), Replayed: false);
-            case "replay":
-                return new HoldOutcome.Placed(Parse((string)result[1]!, request.PerformanceId), Replayed: true);
-            case "keyreused":
-                return new HoldOutcome.KeyReused(HoldGone: (string?)result[1] == "1");
             case "limit":
                 return new HoldOutcome.OverLimit(request.BuyerLimit, int.Parse((string)result[1]!, CultureInfo.InvariantCulture));
             case "short":
@@ -162,6 +158,24 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
             default:
                 throw new InvalidOperationException($"The hold script answered '{status}'.");
         }
+    }
+
+    /// <summary>An idempotency key is scoped to its buyer.</summary>
+    static string KeyName(Guid buyerId, string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{buyerId:D}:{key}")));
+
+    /// <summary>The answer of the scripts' replay_of: a replayed hold or a reused key; null for any other answer.</summary>
+    static HoldOutcome? KeyOutcome(RedisResult result, Guid performanceId) => (string?)result[0] switch
+    {
+        "replay" => new HoldOutcome.Placed(Parse((string)result[1]!, performanceId), Replayed: true),
+        "keyreused" => new HoldOutcome.KeyReused(HoldGone: (string?)result[1] == "1"),
+        _ => null,
+    };
+
+    public async Task<HoldOutcome?> ReplayAsync(Guid performanceId, Guid buyerId, string idempotencyKey, string requestHash, CancellationToken ct)
+    {
+        var result = await RunAsync(ReplayScript, performanceId, Keys(performanceId, KeyName(buyerId, idempotencyKey)),
+            [Now, buyerId.ToString("D"), requestHash]);
+        return result.IsNull || result.Resp2Type != ResultType.Array ? null : KeyOutcome(result, performanceId);
     }
 
     async Task<Guid?> PerformanceOfAsync(Guid holdId)

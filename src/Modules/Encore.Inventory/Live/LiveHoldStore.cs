@@ -20,6 +20,9 @@ internal sealed class LiveHoldStore(IHoldStore inner, AvailabilityFeed feed) : I
         return outcome;
     }
 
+    public Task<HoldOutcome?> ReplayAsync(Guid performanceId, Guid buyerId, string idempotencyKey, string requestHash, CancellationToken ct) =>
+        inner.ReplayAsync(performanceId, buyerId, idempotencyKey, requestHash, ct);
+
     public Task<Hold?> GetAsync(Guid holdId, CancellationToken ct) => inner.GetAsync(holdId, ct);
 
     public async Task<Hold?> ReleaseAsync(Guid holdId, Guid buyerId, CancellationToken ct)

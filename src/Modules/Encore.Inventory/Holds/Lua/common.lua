@@ -97,6 +97,19 @@ local function owned_live_hold(hold_id, buyer, now)
   return hold, raw
 end
 
+-- What a retry with the idempotency key in KEYS[10] gets: nil when the key placed nothing, else the
+-- key's live hold of this buyer ('replay') or why not ('keyreused': '0' another request, '1' hold gone).
+local function replay_of(buyer, request_hash, now)
+  local earlier = redis.call('GET', KEYS[10])
+  if not earlier then return nil end
+  local sep = string.find(earlier, '|', 1, true)
+  local earlier_hold, earlier_hash = string.sub(earlier, 1, sep - 1), string.sub(earlier, sep + 1)
+  if earlier_hash ~= request_hash then return {'keyreused', '0'} end
+  local _, raw = owned_live_hold(earlier_hold, buyer, now)
+  if raw then return {'replay', raw} end
+  return {'keyreused', '1'}
+end
+
 if redis.call('EXISTS', K_INIT) == 0 and ARGV[1] ~= 'init' then
   return {'uninit'}
 end

@@ -8,15 +8,8 @@ local has_key, request_hash, key_ttl, kind = ARGV[6] == '1', ARGV[7], tonumber(A
 sweep(now)
 
 if has_key then
-  local earlier = redis.call('GET', KEYS[10])
-  if earlier then
-    local sep = string.find(earlier, '|', 1, true)
-    local earlier_hold, earlier_hash = string.sub(earlier, 1, sep - 1), string.sub(earlier, sep + 1)
-    if earlier_hash ~= request_hash then return {'keyreused', '0'} end
-    local _, raw = owned_live_hold(earlier_hold, buyer, now)
-    if raw then return {'replay', raw} end
-    return {'keyreused', '1'}
-  end
+  local replay = replay_of(buyer, request_hash, now)
+  if replay then return replay end
 end
 
 local seats, section, quantity = {}, nil, 0
