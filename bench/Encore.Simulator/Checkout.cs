@@ -38,6 +38,19 @@ sealed partial class Simulation
 
     async Task<(int Status, JsonNode? Body)> BuyerCallAsync(HttpMethod method, string url, SimBuyer buyer, object? body, string? idempotencyKey = null)
     {
+        var (status, json, _, _) = await AskAsync(method, url, buyer, body, idempotencyKey);
+        return (status, json);
+    }
+
+    /// <summary>A create-or-charge call asked again with its key until answered (<see cref="UntilAnsweredAsync"/>).</summary>
+    async Task<(int Status, JsonNode? Body)> CreateAsync(string what, string url, SimBuyer buyer, object body, string idempotencyKey)
+    {
+        var (status, json, _, _) = await UntilAnsweredAsync(what, () => AskAsync(HttpMethod.Post, url, buyer, body, idempotencyKey));
+        return (status, json);
+    }
+
+    async Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter, string? Title)> AskAsync(HttpMethod method, string url, SimBuyer buyer, object? body, string? idempotencyKey)
+    {
         using var request = new HttpRequestMessage(method, url);
         buyer.Client.Apply(request);
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
@@ -46,11 +59,13 @@ sealed partial class Simulation
         {
             using var response = await http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
-            return ((int)response.StatusCode, text.Length > 0 && text[0] is '{' or '[' ? JsonNode.Parse(text) : null);
+            var json = text.Length > 0 && text[0] is '{' or '[' ? JsonNode.Parse(text) : null;
+            return ((int)response.StatusCode, json, response.Headers.RetryAfter?.Delta, (json as JsonObject)?["title"]?.GetValue<string>());
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return (0, null);
+            Unanswered(method, url);
+            return (0, null, null, null);
         }
     }
 
@@ -62,7 +77,7 @@ sealed partial class Simulation
     async Task CheckoutAsync(SimBuyer buyer, Granted hold)
     {
         var plan = DrawPlan();
-        var (status, order) = await BuyerCallAsync(HttpMethod.Post, "/api/orders", buyer, new { holdId = hold.Id }, $"order-{hold.Id:N}");
+        var (status, order) = await CreateAsync("order", "/api/orders", buyer, new { holdId = hold.Id }, $"order-{hold.Id:N}");
         if (status is not (200 or 201) || order is null)
         {
             purchases.Enqueue(new Purchase(buyer, hold, plan, null, $"order refused {status} {order?["title"]}", 0, 0));
@@ -90,7 +105,7 @@ sealed partial class Simulation
         foreach (var method in methods)
         {
             calls++;
-            (status, var paid) = await BuyerCallAsync(HttpMethod.Post, $"/api/orders/{orderId}/pay", buyer,
+            (status, var paid) = await CreateAsync("pay", $"/api/orders/{orderId}/pay", buyer,
                 new { paymentMethod = method, billingCountry = "GB" }, $"pay-{orderId:N}-{calls}");
             var state = paid?["status"]?.GetValue<string>();
             payAnswers.AddOrUpdate($"{status} {state ?? paid?["title"]?.GetValue<string>()}", 1, (_, n) => n + 1);

@@ -198,6 +198,8 @@ sealed partial class Simulation
             $"pace {options.Pace}/min, check-in window {options.CheckInSeconds} s, admission {options.TokenMinutes} min, sale {options.DurationSeconds} s after the start");
         text.AppendLine(CultureInfo.InvariantCulture, $"- joined {joined.Count} ({joined.Count(b => b.EntryId <= pre)} in the pre-queue draw), admitted {admitted.Count}; live connections at most {livePeak} open at once, {liveFailed} could not open (fell back to polling)");
         text.AppendLine(CultureInfo.InvariantCulture, $"- requests: humans {humanRequests}, bots {greedyRequests}; answers {string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}"))}");
+        var askedAgainAnswers = askedAgain.IsEmpty ? "" : $" (the answers then: {string.Join(", ", askedAgain.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}"))})";
+        text.AppendLine(CultureInfo.InvariantCulture, $"- requests without an answer asked again (same Idempotency-Key, or the same DELETE) until answered: {answeredWhenAskedAgain}; outcomes still unknown after {MaxAsks} attempts: {unknownOutcomes}{askedAgainAnswers}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- holds granted: {all.Length} ({released.Count} released by abandoning buyers, {live.Count} kept for checkout)");
         foreach (var note in notes) text.AppendLine("- " + note);
         text.AppendLine();

@@ -7,6 +7,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Encore.Bench;
 
 namespace Encore.Simulator;
@@ -24,8 +25,6 @@ sealed record SimReport(string Text, bool Failed);
 
 sealed partial class Simulation
 {
-    public const string AdmissionHeader = "Encore-Admission";
-
     readonly HttpClient http;
     readonly HttpClient streams;
     readonly SimOptions options;
@@ -121,11 +120,12 @@ sealed partial class Simulation
     }
 
     async Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter, string? Title)> SendAsync(HttpMethod method, string url, SimBuyer buyer, object? body,
-        string? proofScope = null, string? admission = null)
+        string? proofScope = null, string? admission = null, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, url);
         buyer.Client.Apply(request);
-        if (admission is not null) request.Headers.Add(AdmissionHeader, admission);
+        if (admission is not null) request.Headers.Add(Buyer.AdmissionHeader, admission);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body, Api.Json), Encoding.UTF8, "application/json");
         if (buyer.Greedy) Interlocked.Increment(ref greedyRequests); else Interlocked.Increment(ref humanRequests);
         try
@@ -158,12 +158,57 @@ sealed partial class Simulation
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            statuses.AddOrUpdate("transport error", 1, (_, n) => n + 1);
+            Unanswered(method, url);
             return (0, null, null, null);
         }
     }
 
     void Count(int status) => statuses.AddOrUpdate(status.ToString(CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
+
+    static readonly Regex IdSegment = new("/[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}", RegexOptions.Compiled);
+
+    /// <summary>A request that got no answer (refused connection, reset, or no answer within the client's timeout), counted by route.</summary>
+    void Unanswered(HttpMethod method, string url) =>
+        statuses.AddOrUpdate($"no answer to {method} {IdSegment.Replace(url.Split('?')[0], "/{id}")}", 1, (_, n) => n + 1);
+
+    const int MaxAsks = 10;
+    long answeredWhenAskedAgain, unknownOutcomes;
+    readonly ConcurrentDictionary<string, long> askedAgain = new();
+
+    /// <summary>
+    /// A request that got no answer may still have taken effect: a hold placed, a release done, an
+    /// order paid. As a careful client does, ask again — the same Idempotency-Key and body, or the
+    /// same DELETE — until an answer comes, which is then the first request's outcome. Busy answers
+    /// (429, 503, a key still in progress) after an unanswered attempt are asked again too. After
+    /// <see cref="MaxAsks"/> attempts the outcome stays unknown and is counted in the report.
+    /// </summary>
+    async Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter, string? Title)> UntilAnsweredAsync(string what,
+        Func<Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter, string? Title)>> send)
+    {
+        var unanswered = false;
+        for (var ask = 1; ; ask++)
+        {
+            var answer = await send();
+            var askAgain = answer.Status == 0
+                || unanswered && (answer.Status is 429 or 503 || answer.Status == 409 && answer.Title == "Request in progress");
+            if (!askAgain)
+            {
+                if (unanswered)
+                {
+                    Interlocked.Increment(ref answeredWhenAskedAgain);
+                    askedAgain.AddOrUpdate($"{what} {answer.Status} {answer.Title}".TrimEnd(), 1, (_, n) => n + 1);
+                }
+                return answer;
+            }
+            unanswered = true;
+            if (ask == MaxAsks)
+            {
+                Interlocked.Increment(ref unknownOutcomes);
+                return answer;
+            }
+            await Task.Delay(answer.RetryAfter ?? TimeSpan.FromSeconds(Math.Min(10, ask)));
+        }
+    }
 
     readonly SemaphoreSlim botSolver = new(1);
 
@@ -442,7 +487,10 @@ sealed partial class Simulation
 
     async Task<Granted?> TryHoldAsync(SimBuyer buyer, int quantity)
     {
-        var (status, json, retryAfter, title) = await SendAsync(HttpMethod.Post, $"/api/performances/{ev.PerformanceId}/holds", buyer, Request(quantity), "hold", buyer.AdmissionToken);
+        var body = Request(quantity);
+        var key = $"sim-hold-{Guid.NewGuid():N}";
+        var (status, json, retryAfter, title) = await UntilAnsweredAsync("hold", () =>
+            SendAsync(HttpMethod.Post, $"/api/performances/{ev.PerformanceId}/holds", buyer, body, "hold", buyer.AdmissionToken, key));
         if (status == 403 && title == "Admission required") Interlocked.Increment(ref admissionRefusals);
         if (status is 429 or 503)
         {
@@ -488,7 +536,7 @@ sealed partial class Simulation
                     if (NextDouble() < options.AbandonShare)
                     {
                         hold.ReleaseSent = Stopwatch.GetTimestamp();
-                        await SendAsync(HttpMethod.Delete, $"/api/holds/{hold.Id}", buyer, null);
+                        await UntilAnsweredAsync("release", () => SendAsync(HttpMethod.Delete, $"/api/holds/{hold.Id}", buyer, null));
                     }
                     else if (options.Checkout) await CheckoutAsync(buyer, hold);
                     return;
