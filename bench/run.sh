@@ -4,6 +4,7 @@
 # 2× capacity, and the embedded default. Results go to bench/results/<UTC timestamp>/.
 #   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate checkout queue")
 #   SIM_BUYERS    simulated buyers (default 5000; accounts and sessions minted by `bench-buyers`)
+#   SIM_SHED      the simulator's instances shed load past this many requests at once (unset: they do not)
 #   BENCH_BUYERS  accounts to seed and sign in (default 2000)
 #   BENCH_DURATION, BENCH_WARMUP  seconds per measured run (default 20, 5)
 #   CHECKOUT_ORDERS, CHECKOUT_WARMUP  orders prepared for the pay step (4000; a buyer holds at most 8 places,
@@ -178,7 +179,9 @@ if has scaled || has advisory || has shed; then stop_scaled; fi
 if has simulate; then
   log "simulator: $SIM_BUYERS buyers, 3 instances behind HAProxy"
   GATES=("${SIM_GATE_ENV[@]}")
-  start_scaled
+  # SIM_SHED=N: each instance works on N requests at once and refuses the rest with 503 + Retry-After
+  # after a short wait (Encore:LoadShedding), as an operator would run an on-sale; unset: no limit.
+  start_scaled ${SIM_SHED:+Encore__LoadShedding__MaxConcurrentRequests=$SIM_SHED Encore__LoadShedding__QueueLimit=${SHED_QUEUE:-128}}
   # The buyers' accounts and sessions, minted by the app's bench-only command (docs/simulator.md):
   # no password sign-ins, so the number of buyers is not bounded by PBKDF2.
   (cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" ASPNETCORE_ENVIRONMENT=Benchmark Encore__Bench__MintSessions=true Logging__LogLevel__Default=Warning \

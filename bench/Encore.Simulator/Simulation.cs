@@ -357,7 +357,8 @@ sealed partial class Simulation
         {
             var (status, retryAfter) = await ReadStatusAsync(buyer);
             if (Done(buyer)) return;
-            await Task.Delay(status == 429 && retryAfter is { } r ? r : TimeSpan.FromSeconds(options.PollSeconds * (0.75 + NextDouble() / 2)), ct);
+            // A refused read (rate limit, or an instance shedding load) comes back when told, as the page does.
+            await Task.Delay(status is 429 or 503 && retryAfter is { } r ? r : TimeSpan.FromSeconds(options.PollSeconds * (0.75 + NextDouble() / 2)), ct);
         }
     }
 
