@@ -42,11 +42,19 @@ sealed partial class Simulation
         return (status, json);
     }
 
-    /// <summary>A create-or-charge call asked again with its key until answered (<see cref="UntilAnsweredAsync"/>).</summary>
+    /// <summary>
+    /// A create-or-charge call asked again with its key until answered (<see cref="UntilAnsweredAsync"/>);
+    /// a buyer at checkout also comes back when told to (429, or 503 from an instance shedding load:
+    /// nothing was done), up to <see cref="MaxAsks"/> times.
+    /// </summary>
     async Task<(int Status, JsonNode? Body)> CreateAsync(string what, string url, SimBuyer buyer, object body, string idempotencyKey)
     {
-        var (status, json, _, _) = await UntilAnsweredAsync(what, () => AskAsync(HttpMethod.Post, url, buyer, body, idempotencyKey));
-        return (status, json);
+        for (var ask = 1; ; ask++)
+        {
+            var (status, json, retryAfter, _) = await UntilAnsweredAsync(what, () => AskAsync(HttpMethod.Post, url, buyer, body, idempotencyKey));
+            if (status is not (429 or 503) || ask == MaxAsks) return (status, json);
+            await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(2));
+        }
     }
 
     async Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter, string? Title)> AskAsync(HttpMethod method, string url, SimBuyer buyer, object? body, string? idempotencyKey)
@@ -107,7 +115,8 @@ sealed partial class Simulation
             calls++;
             (status, var paid) = await CreateAsync("pay", $"/api/orders/{orderId}/pay", buyer,
                 new { paymentMethod = method, billingCountry = "GB" }, $"pay-{orderId:N}-{calls}");
-            var state = paid?["status"]?.GetValue<string>();
+            // A problem's "status" is its HTTP status (a number); an order's is its state.
+            var state = status == 200 ? paid?["status"]?.GetValue<string>() : null;
             payAnswers.AddOrUpdate($"{status} {state ?? paid?["title"]?.GetValue<string>()}", 1, (_, n) => n + 1);
             if (status == 200 && state == "requires_action" && paid!["nextActionUrl"]?.GetValue<string>() is { } challenge)
             {

@@ -34,7 +34,7 @@ sealed partial class Simulation
         for (var attempt = 0; ; attempt++)
         {
             var (status, body, retryAfter, _) = await SendAsync(HttpMethod.Get, $"/api/holds/{hold.Id}", hold.Buyer, null);
-            if (status != 429 || attempt == 10) return (status, body);
+            if (status is not (429 or 503) || attempt == 10) return (status, body);
             await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(2));
         }
     }
