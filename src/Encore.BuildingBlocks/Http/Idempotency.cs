@@ -231,7 +231,6 @@ public sealed class IdempotencyPruning<TContext>(IServiceScopeFactory scopes, Ti
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Every, clock);
         do
         {
             try
@@ -243,7 +242,7 @@ public sealed class IdempotencyPruning<TContext>(IServiceScopeFactory scopes, Ti
                 logger.LogWarning(e, "Pruning old idempotency records of {Context} failed; the next run tries again.", typeof(TContext).Name);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await Pause.NextPassAsync(Every, clock, stoppingToken));
     }
 
     public async Task<int> PruneAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using Encore.BuildingBlocks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,6 @@ internal sealed partial class IdempotencyPruning(IServiceScopeFactory scopes, Ti
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Every, clock);
         do
         {
             try
@@ -29,7 +29,7 @@ internal sealed partial class IdempotencyPruning(IServiceScopeFactory scopes, Ti
                 LogPruneFailed(logger, e);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await Pause.NextPassAsync(Every, clock, stoppingToken));
     }
 
     internal async Task<int> PruneAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using Encore.BuildingBlocks;
 using Encore.Orders.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,6 @@ internal sealed partial class OrderMaintenance(IServiceScopeFactory scopes, Time
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.MaintenanceSeconds), clock);
         do
         {
             try
@@ -29,7 +29,7 @@ internal sealed partial class OrderMaintenance(IServiceScopeFactory scopes, Time
                 LogPassFailed(logger, e);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await Pause.NextPassAsync(TimeSpan.FromSeconds(options.MaintenanceSeconds), clock, stoppingToken));
     }
 
     /// <summary>One pass; returns how many orders it expired and captured.</summary>
