@@ -92,7 +92,11 @@ public class EncoreAppFactory : WebApplicationFactory<Program>
             }
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureTestServices(services => serviceOverrides.ForEach(configure => configure(services)));
+        builder.ConfigureTestServices(services =>
+        {
+            TestRsaKeys.Use(services);
+            serviceOverrides.ForEach(configure => configure(services));
+        });
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
