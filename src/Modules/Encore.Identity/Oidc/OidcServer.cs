@@ -1,6 +1,8 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -61,7 +63,7 @@ internal static class OidcServer
                 // Resource servers validate our access tokens with the JWKS alone, so they are signed, not encrypted.
                 server.DisableAccessTokenEncryption();
                 // Placeholders for OpenIddict's start-up check; the key ring handlers replace them everywhere.
-                server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+                server.AddEncryptionKey(PlaceholderKeys.Encryption.Value).AddSigningKey(PlaceholderKeys.Signing.Value);
                 OidcKeyHandlers.Register(server);
 
                 var aspNetCore = server.UseAspNetCore()
@@ -91,4 +93,16 @@ internal static class OidcServer
 
     /// <summary>A JWT (three dot-separated parts) is ours; the Identity bearer token is one opaque string.</summary>
     public static bool IsJwt(string token) => token.Count(c => c == '.') == 2;
+}
+
+/// <summary>
+/// The keys OpenIddict's options hold only to pass its start-up check (<see cref="OidcKeyHandlers"/>
+/// replaces them wherever it signs, encrypts, validates or publishes). RSA, so the discovery document
+/// names the algorithm the key ring signs with; one pair per process, since generating a 2048-bit
+/// pair costs a few hundred milliseconds and every app host would otherwise make two.
+/// </summary>
+internal static class PlaceholderKeys
+{
+    public static readonly Lazy<RsaSecurityKey> Signing = new(() => new(RSA.Create(2048)));
+    public static readonly Lazy<RsaSecurityKey> Encryption = new(() => new(RSA.Create(2048)));
 }
