@@ -158,8 +158,7 @@ public sealed class OutboxRelay(OutboxProcessor processor, OutboxOptions options
             {
                 logger.LogError(ex, "Outbox relay pass failed");
             }
-            try { await Task.Delay(options.PollInterval, clock, stoppingToken); }
-            catch (OperationCanceledException) { return; }
+            if (!await Pause.NextPassAsync(options.PollInterval, clock, stoppingToken)) return;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Encore.BuildingBlocks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -221,7 +222,7 @@ internal sealed class OidcKeyRotationJob(OidcKeyRing ring, TimeProvider clock, I
                 // The next run tries again; PublishAhead leaves days for that.
                 logger.LogError(ex, "OIDC key rotation failed");
             }
-            await Task.Delay(Every, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!await Pause.NextPassAsync(Every, clock, stoppingToken)) return;
         }
     }
 }

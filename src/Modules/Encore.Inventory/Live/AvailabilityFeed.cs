@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Encore.BuildingBlocks;
 using Encore.BuildingBlocks.Live;
 using Encore.Inventory.Holds;
 using Microsoft.Extensions.Hosting;
@@ -185,8 +186,7 @@ internal sealed class AvailabilityFeedService(AvailabilityFeed feed, TimeProvide
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            try { await Task.Delay(feed.Interval, clock, stoppingToken); }
-            catch (OperationCanceledException) { return; }
+            if (!await Pause.NextPassAsync(feed.Interval, clock, stoppingToken)) return;
             try
             {
                 await feed.TickAsync(stoppingToken);

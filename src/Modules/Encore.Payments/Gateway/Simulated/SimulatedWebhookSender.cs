@@ -1,4 +1,5 @@
 using System.Text;
+using Encore.BuildingBlocks;
 using Encore.Payments.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -130,8 +131,7 @@ internal sealed class SimulatedWebhookRelay(SimulatedWebhookSender sender, TimeP
             {
                 logger.LogError(ex, "Simulated webhook pass failed");
             }
-            try { await Task.Delay(Interval, clock, stoppingToken); }
-            catch (OperationCanceledException) { return; }
+            if (!await Pause.NextPassAsync(Interval, clock, stoppingToken)) return;
         }
     }
 }
