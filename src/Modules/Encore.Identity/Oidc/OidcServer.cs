@@ -63,7 +63,7 @@ internal static class OidcServer
                 // Resource servers validate our access tokens with the JWKS alone, so they are signed, not encrypted.
                 server.DisableAccessTokenEncryption();
                 // Placeholders for OpenIddict's start-up check; the key ring handlers replace them everywhere.
-                server.AddEncryptionKey(PlaceholderKeys.Encryption.Value).AddSigningKey(PlaceholderKeys.Signing.Value);
+                server.AddEncryptionKey(PlaceholderKeys.Encryption).AddSigningKey(PlaceholderKeys.Signing);
                 OidcKeyHandlers.Register(server);
 
                 var aspNetCore = server.UseAspNetCore()
@@ -103,6 +103,6 @@ internal static class OidcServer
 /// </summary>
 internal static class PlaceholderKeys
 {
-    public static readonly Lazy<RsaSecurityKey> Signing = new(() => new(RSA.Create(2048)));
-    public static readonly Lazy<RsaSecurityKey> Encryption = new(() => new(RSA.Create(2048)));
+    public static readonly RsaSecurityKey Signing = new(RSA.Create(2048));
+    public static readonly RsaSecurityKey Encryption = new(RSA.Create(2048));
 }
