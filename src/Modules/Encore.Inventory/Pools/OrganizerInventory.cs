@@ -47,7 +47,8 @@ internal static class OrganizerInventory
             .ProducesProblem(StatusCodes.Status404NotFound);
         organizer.MapPut("/events/{eventId:guid}/hold-settings", PutSettings)
             .WithSummary("Set an event's hold length and per-buyer ticket limit")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     static async Task<(PerformanceLayout? Layout, ProblemHttpResult? Problem)> OwnedAsync(
@@ -139,7 +140,15 @@ internal static class OrganizerInventory
         settings.HoldMinutes = request.HoldMinutes;
         settings.TicketLimit = request.TicketLimit;
         settings.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two first saves at once: the loser's insert meets the winner's row.
+            return InventoryProblems.Conflict("Settings changed", "Someone else saved these settings at the same moment; reload and try again.");
+        }
         layouts.InvalidateEvent(eventId);
         return TypedResults.Ok(new HoldSettingsView(eventId, settings.HoldMinutes, settings.TicketLimit));
     }
