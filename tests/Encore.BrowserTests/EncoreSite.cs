@@ -4,7 +4,6 @@ using Encore.BuildingBlocks.Email;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -234,9 +233,6 @@ public sealed class EncoreSite : IAsyncLifetime
             // Headless Chromium scores as a bot, so its challenges are a hundred times this; keep them quick.
             builder.UseSetting("Encore:BotDefense:ProofOfWork:MaxNumber", "500");
             builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-            // Every journey signs in: PBKDF2 at the production work factor is CPU the browser needs
-            // more. A hash records its iteration count, so the same code verifies it (docs/testing.md).
-            builder.ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1_000));
         }
     }
 }
