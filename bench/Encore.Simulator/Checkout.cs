@@ -42,19 +42,11 @@ sealed partial class Simulation
         return (status, json);
     }
 
-    /// <summary>
-    /// A create-or-charge call asked again with its key until answered (<see cref="UntilAnsweredAsync"/>);
-    /// a buyer at checkout also comes back when told to (429, or 503 from an instance shedding load:
-    /// nothing was done), up to <see cref="MaxAsks"/> times.
-    /// </summary>
+    /// <summary>A create-or-charge call asked again with its key until answered, coming back when told to (<see cref="UntilAnsweredAsync"/>).</summary>
     async Task<(int Status, JsonNode? Body)> CreateAsync(string what, string url, SimBuyer buyer, object body, string idempotencyKey)
     {
-        for (var ask = 1; ; ask++)
-        {
-            var (status, json, retryAfter, _) = await UntilAnsweredAsync(what, () => AskAsync(HttpMethod.Post, url, buyer, body, idempotencyKey));
-            if (status is not (429 or 503) || ask == MaxAsks) return (status, json);
-            await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(2));
-        }
+        var (status, json, _, _) = await UntilAnsweredAsync(what, () => AskAsync(HttpMethod.Post, url, buyer, body, idempotencyKey), comeBackWhenBusy: true);
+        return (status, json);
     }
 
     async Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter, string? Title)> AskAsync(HttpMethod method, string url, SimBuyer buyer, object? body, string? idempotencyKey)
@@ -120,9 +112,10 @@ sealed partial class Simulation
             payAnswers.AddOrUpdate($"{status} {state ?? paid?["title"]?.GetValue<string>()}", 1, (_, n) => n + 1);
             if (status == 200 && state == "requires_action" && paid!["nextActionUrl"]?.GetValue<string>() is { } challenge)
             {
-                var passed = await ChallengeAsync(challenge, plan == PayPlan.ThreeDsPass);
+                var pass = plan == PayPlan.ThreeDsPass;
+                await ChallengeAsync(challenge, pass);
                 state = await SettledStateAsync(buyer, orderId);
-                outcome = $"3ds {(passed ? "passed" : "failed")} → {state}";
+                outcome = $"3ds {(pass ? "passed" : "failed")} → {state}";
             }
             else outcome = status == 200 ? state ?? "?" : $"{status} {paid?["title"]}";
             if (state is "paid" or "fulfilled") break;
@@ -137,18 +130,35 @@ sealed partial class Simulation
     /// <summary>
     /// The issuer's 3-D Secure page as a browser drives it: GET the page (it sets the antiforgery
     /// cookie), POST the form chosen (pass or fail) with its token, follow the redirect to our
-    /// return endpoint (which asks the gateway, never the query string).
+    /// return endpoint (which asks the gateway, never the query string). A page refused as busy
+    /// (429, 503: nothing was done) is loaded again, as a buyer would. What came of it is the
+    /// order's state (<see cref="SettledStateAsync"/>).
     /// </summary>
-    async Task<bool> ChallengeAsync(string url, bool pass)
+    async Task ChallengeAsync(string url, bool pass)
     {
-        using var get = await http.GetAsync(url);
+        for (var ask = 1; ; ask++)
+        {
+            using var get = await http.GetAsync(url);
+            if ((int)get.StatusCode is 429 or 503 && ask < MaxAsks)
+            {
+                Interlocked.Increment(ref busyAskedAgain);
+                await Task.Delay(get.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(2));
+                continue;
+            }
+            await SubmitChallengeAsync(url, get, pass);
+            return;
+        }
+    }
+
+    async Task SubmitChallengeAsync(string url, HttpResponseMessage get, bool pass)
+    {
         var html = await get.Content.ReadAsStringAsync();
         var cookies = string.Join("; ", get.Headers.TryGetValues("Set-Cookie", out var set) ? set.Select(c => c.Split(';')[0]) : []);
         // Each form carries its handler name and a token; take the pair that belongs to the chosen form.
         var forms = html.Split("<form", StringSplitOptions.None).Skip(1).ToList();
         var wanted = pass ? "complete" : "fail";
         var form = forms.FirstOrDefault(f => f.Contains($"value=\"{wanted}\"", StringComparison.Ordinal));
-        if (form is null) return false;
+        if (form is null) return;
         var fields = HiddenInput.Matches(form).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
         using var post = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
         post.Headers.TryAddWithoutValidation("Cookie", cookies);
@@ -156,7 +166,6 @@ sealed partial class Simulation
         // The client follows the redirects: our return endpoint settles the attempt (or finds that a
         // webhook already did), then sends the browser on to the order's page.
         using var answer = await http.SendAsync(post);
-        return pass && (int)answer.StatusCode < 500;
     }
 
     /// <summary>A challenged order settles when Payments' event reaches Orders (the outbox): read it until it does.</summary>
@@ -167,7 +176,8 @@ sealed partial class Simulation
         {
             var (status, order) = await BuyerCallAsync(HttpMethod.Get, $"/api/orders/{orderId}", buyer, null);
             state = status == 200 ? order!["status"]!.GetValue<string>() : $"{status}";
-            if (state is not ("requires_action" or "awaiting_payment")) return state;
+            // Busy (nothing was read): ask again, like a page that has not settled yet.
+            if (state is not ("requires_action" or "awaiting_payment" or "429" or "503")) return state;
             await Task.Delay(500);
         }
         return state;

@@ -31,12 +31,8 @@ sealed partial class Simulation
 
     async Task<(int Status, JsonNode? Body)> ReadHoldAsync(Granted hold)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var (status, body, retryAfter, _) = await SendAsync(HttpMethod.Get, $"/api/holds/{hold.Id}", hold.Buyer, null);
-            if (status is not (429 or 503) || attempt == 10) return (status, body);
-            await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(2));
-        }
+        var (status, body, _, _) = await UntilAnsweredAsync("read hold", () => SendAsync(HttpMethod.Get, $"/api/holds/{hold.Id}", hold.Buyer, null), comeBackWhenBusy: true);
+        return (status, body);
     }
 
     async Task<SimReport> ReportAsync()
@@ -67,6 +63,7 @@ sealed partial class Simulation
         var holdMinutes = availability["holdMinutes"]!.GetValue<int>();
         var now = DateTimeOffset.UtcNow;
         var badLive = 0;
+        var badLiveWhy = new Dictionary<string, int>();
         // A hold that became a paid order is consumed (404), like a released one; its seats stay taken (sold).
         var sold = SoldHoldIds();
         foreach (var batch in live.Where(h => !sold.Contains(h.Id)).Chunk(64))
@@ -77,7 +74,14 @@ sealed partial class Simulation
             })))
             {
                 var expires = body?["expiresAt"]?.GetValue<DateTimeOffset>();
-                if (status != 200 || expires is not { } e || e <= now || e - hold.CreatedAt > TimeSpan.FromMinutes(holdMinutes)) badLive++;
+                var why = status != 200 ? $"answered {status}"
+                    : expires is not { } e ? "no expiry"
+                    : e <= now ? "expired"
+                    : e - hold.CreatedAt > TimeSpan.FromMinutes(holdMinutes) ? "longer than the TTL"
+                    : null;
+                if (why is null) continue;
+                badLive++;
+                badLiveWhy[why] = badLiveWhy.GetValueOrDefault(why) + 1;
             }
         var released = all.Where(g => g.ReleaseSent != long.MaxValue).ToList();
         var consumed = live.Where(h => sold.Contains(h.Id)).ToList();
@@ -88,7 +92,7 @@ sealed partial class Simulation
         foreach (var batch in released.Chunk(64))
             badReleased += (await Task.WhenAll(batch.Select(ReadHoldAsync))).Count(r => r.Status != 404);
         Check("Every hold released or live within its TTL", badLive == 0 && badReleased == 0 && badConsumed == 0,
-            $"{live.Count - consumed.Count} kept holds live and expiring within {holdMinutes} min of creation (bad: {badLive}); {released.Count} released holds gone (bad: {badReleased}); " +
+            $"{live.Count - consumed.Count} kept holds live and expiring within {holdMinutes} min of creation (bad: {badLive}{(badLiveWhy.Count == 0 ? "" : " — " + string.Join(", ", badLiveWhy.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}")))}); {released.Count} released holds gone (bad: {badReleased}); " +
             $"{consumed.Count} holds paid for and consumed (still readable: {badConsumed})");
 
         // 3. Standing never below zero: sampled every second during the run, and exact at the end.
@@ -199,7 +203,7 @@ sealed partial class Simulation
         text.AppendLine(CultureInfo.InvariantCulture, $"- joined {joined.Count} ({joined.Count(b => b.EntryId <= pre)} in the pre-queue draw), admitted {admitted.Count}; live connections at most {livePeak} open at once, {liveFailed} could not open (fell back to polling)");
         text.AppendLine(CultureInfo.InvariantCulture, $"- requests: humans {humanRequests}, bots {greedyRequests}; answers {string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}"))}");
         var askedAgainAnswers = askedAgain.IsEmpty ? "" : $" (the answers then: {string.Join(", ", askedAgain.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}: {kv.Value}"))})";
-        text.AppendLine(CultureInfo.InvariantCulture, $"- requests without an answer asked again (same Idempotency-Key, or the same DELETE) until answered: {answeredWhenAskedAgain}; outcomes still unknown after {MaxAsks} attempts: {unknownOutcomes}{askedAgainAnswers}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- requests without an answer asked again (same Idempotency-Key, or the same DELETE) until answered: {answeredWhenAskedAgain}; outcomes still unknown after {MaxAsks} attempts: {unknownOutcomes}{askedAgainAnswers}; busy answers (429, 503) asked again: {busyAskedAgain}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- holds granted: {all.Length} ({released.Count} released by abandoning buyers, {live.Count} kept for checkout)");
         foreach (var note in notes) text.AppendLine("- " + note);
         text.AppendLine();

@@ -172,25 +172,29 @@ sealed partial class Simulation
         statuses.AddOrUpdate($"no answer to {method} {IdSegment.Replace(url.Split('?')[0], "/{id}")}", 1, (_, n) => n + 1);
 
     const int MaxAsks = 10;
-    long answeredWhenAskedAgain, unknownOutcomes;
+    long answeredWhenAskedAgain, unknownOutcomes, busyAskedAgain;
     readonly ConcurrentDictionary<string, long> askedAgain = new();
 
     /// <summary>
     /// A request that got no answer may still have taken effect: a hold placed, a release done, an
     /// order paid. As a careful client does, ask again — the same Idempotency-Key and body, or the
     /// same DELETE — until an answer comes, which is then the first request's outcome. Busy answers
-    /// (429, 503, a key still in progress) after an unanswered attempt are asked again too. After
-    /// <see cref="MaxAsks"/> attempts the outcome stays unknown and is counted in the report.
+    /// (429, 503, a key still in progress) after an unanswered attempt are asked again too, and with
+    /// <paramref name="comeBackWhenBusy"/> so is every 429 or 503 (nothing was done; a buyer at
+    /// checkout comes back when told to). At most <see cref="MaxAsks"/> attempts in all; an outcome
+    /// still unknown then is counted in the report.
     /// </summary>
     async Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter, string? Title)> UntilAnsweredAsync(string what,
-        Func<Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter, string? Title)>> send)
+        Func<Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter, string? Title)>> send, bool comeBackWhenBusy = false)
     {
         var unanswered = false;
         for (var ask = 1; ; ask++)
         {
             var answer = await send();
+            var busy = answer.Status is 429 or 503;
             var askAgain = answer.Status == 0
-                || unanswered && (answer.Status is 429 or 503 || answer.Status == 409 && answer.Title == "Request in progress");
+                || unanswered && (busy || answer.Status == 409 && answer.Title == "Request in progress")
+                || comeBackWhenBusy && busy;
             if (!askAgain)
             {
                 if (unanswered)
@@ -200,13 +204,14 @@ sealed partial class Simulation
                 }
                 return answer;
             }
-            unanswered = true;
+            if (answer.Status == 0) unanswered = true;
             if (ask == MaxAsks)
             {
-                Interlocked.Increment(ref unknownOutcomes);
+                if (unanswered) Interlocked.Increment(ref unknownOutcomes);
                 return answer;
             }
-            await Task.Delay(answer.RetryAfter ?? TimeSpan.FromSeconds(Math.Min(10, ask)));
+            if (busy) Interlocked.Increment(ref busyAskedAgain);
+            await Task.Delay(answer.RetryAfter ?? TimeSpan.FromSeconds(busy ? 2 : Math.Min(10, ask)));
         }
     }
 
