@@ -92,6 +92,18 @@ public sealed class EveryPageTests(EncoreSite site)
         Assert.NotEmpty(violations);
     }
 
+    [Fact]
+    public async Task The_axe_check_sees_an_image_without_alternative_text()
+    {
+        await using var context = await site.NewContextAsync(EncoreSite.Anonymous);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+
+        await page.EvaluateAsync("() => document.querySelector('main').append(Object.assign(document.createElement('img'), { src: '/favicon.ico' }))");
+
+        Assert.Contains("image-alt", await Axe.ViolationsAsync(page));
+    }
+
     async Task<string> AddressOf(string template, string visitor)
     {
         var addresses = await site.CrawlAsync(visitor);
