@@ -25,10 +25,11 @@ internal sealed class OrderEventsConsumer(
         if (!await db.TryRecordInboxAsync(context, Consumer, clock, ct)) return;
         var now = clock.GetUtcNow();
 
-        // Keys first (in their own small transaction): a code can be shown the moment the ticket exists.
+        // Keys and the performance's schedule first, each saved on its own: a code can be shown the
+        // moment the ticket exists, and when instances issue a performance's first tickets at once,
+        // the copy that loses the insert race gives way there instead of undoing these tickets.
         await keys.EnsureAsync(db, e.EventId, e.OrganizerId, ct);
-        if (!await db.Performances.AnyAsync(p => p.PerformanceId == e.PerformanceId, ct))
-            await Schedules.CopyAsync(db, catalog, e.PerformanceId, now, ct);
+        await schedules.FindAsync(e.PerformanceId, ct);
 
         var admissionIds = e.Admissions.Select(a => a.AdmissionId).ToList();
         var issued = await db.Tickets.Where(t => admissionIds.Contains(t.AdmissionId)).Select(t => t.AdmissionId).ToListAsync(ct);
