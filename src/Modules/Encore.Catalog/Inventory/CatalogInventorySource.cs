@@ -12,10 +12,12 @@ internal sealed class CatalogInventorySource(CatalogDbContext db) : ICatalogInve
     {
         var performance = await db.Performances.AsNoTracking().SingleOrDefaultAsync(p => p.Id == performanceId, cancellationToken);
         if (performance is null) return null;
-        var ev = await db.Events.AsNoTracking().Include(e => e.Tiers).Include(e => e.Windows)
+        // One round trip each, said explicitly: an event's tiers and windows are a handful (their
+        // product stays small), and rows then seats is a chain, one result row per seat.
+        var ev = await db.Events.AsNoTracking().Include(e => e.Tiers).Include(e => e.Windows).AsSingleQuery()
             .SingleAsync(e => e.Id == performance.EventId, cancellationToken);
         var sections = await db.Sections.AsNoTracking().Where(s => s.VenueId == ev.VenueId)
-            .Include(s => s.Rows).ThenInclude(r => r.Seats)
+            .Include(s => s.Rows).ThenInclude(r => r.Seats).AsSingleQuery()
             .OrderBy(s => s.Order).ToListAsync(cancellationToken);
 
         var seats = sections.Where(s => s.Kind == SectionKind.Reserved)
