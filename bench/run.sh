@@ -84,8 +84,14 @@ for rule in IpVelocityLimit CardVelocityLimit CardAccountsLimit; do PAY_ENV+=("E
 SIM_GATE_ENV+=("${PAY_ENV[@]}")
 # The scaled topology needs the simulated gateway's webhook secret configured (docs/payments.md): one per run, shared by the instances.
 WEBHOOK_SECRET="whsec_bench_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+# And, as production runs, a certificate that encrypts the Data Protection key ring in the database (docs/identity.md).
+KEYRING_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=Encore bench key ring" \
+  -keyout "$BENCH_TMP/keyring.key" -out "$BENCH_TMP/keyring.crt" 2>/dev/null
+openssl pkcs12 -export -inkey "$BENCH_TMP/keyring.key" -in "$BENCH_TMP/keyring.crt" -out "$BENCH_TMP/keyring.pfx" -passout "pass:$KEYRING_PASSWORD"
 SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "ConnectionStrings__Redis=127.0.0.1:$REDIS_PORT" Encore__Demo__Seed=off
-  "Encore__Payments__Simulated__WebhookSecret=$WEBHOOK_SECRET")
+  "Encore__Payments__Simulated__WebhookSecret=$WEBHOOK_SECRET"
+  "Encore__DataProtection__Certificate__Path=$BENCH_TMP/keyring.pfx" "Encore__DataProtection__Certificate__Password=$KEYRING_PASSWORD")
 (cd "$OUT/bin/app" && env "${SCALED_ENV[@]}" dotnet Encore.Web.dll seed-demo >"$OUT/seed-demo.log" 2>&1)
 
 # start_scaled [ENV=VALUE ...]: three instances behind HAProxy, with the gates of $GATES.

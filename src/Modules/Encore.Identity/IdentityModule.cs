@@ -30,7 +30,7 @@ public static class IdentityModule
     public static IServiceCollection AddIdentityModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<IdentityDb, SqliteIdentityDb, PostgresIdentityDb>(configuration, IdentityDb.Schema);
-        services.AddDataProtection().SetApplicationName("Encore").PersistKeysToDbContext<IdentityDb>();
+        services.AddDataProtection().SetApplicationName("Encore").PersistKeysToDbContext<IdentityDb>().ProtectKeysAtRest(configuration);
 
         services.AddAuthentication(o =>
             {
