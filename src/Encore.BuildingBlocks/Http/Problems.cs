@@ -28,8 +28,44 @@ public static class Problems
 }
 
 /// <summary>
-/// Turns what escapes a handler into problem+json: a malformed request keeps its 4xx status,
-/// anything else is a 500 with a correlation id and never a stack trace.
+/// A store the request needed was down or did not answer in time: PostgreSQL restarting or
+/// failing over, Redis unreachable or stalled, SQLite busy. Nothing is wrong with the request and
+/// trying it again may work, so the answer is 503 with Retry-After, not a 500 that says we failed
+/// at it (idempotency keys make asking again safe where the outcome is unknown).
+/// </summary>
+public static class Outages
+{
+    public const int RetryAfterSeconds = 5;
+
+    public static bool Caused(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            var outage = e switch
+            {
+                // Connection failures, timeouts, a server shutting down or still starting, deadlocks:
+                // Npgsql's own list of what may succeed when tried again.
+                Npgsql.NpgsqlException npgsql => npgsql.IsTransient,
+                StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException => true,
+                // A Redis that is restarting (still loading its data), failing over, or full of clients.
+                StackExchange.Redis.RedisServerException server => server.Kind is StackExchange.Redis.RedisErrorKind.Loading
+                    or StackExchange.Redis.RedisErrorKind.MasterDown or StackExchange.Redis.RedisErrorKind.TryAgain
+                    or StackExchange.Redis.RedisErrorKind.ClusterDown or StackExchange.Redis.RedisErrorKind.MaxClients,
+                Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => true,
+                _ => false,
+            };
+            if (outage) return true;
+        }
+        return false;
+    }
+
+    const int SqliteBusy = 5, SqliteLocked = 6;
+}
+
+/// <summary>
+/// Turns what escapes a handler into problem+json: a malformed request keeps its 4xx status, an
+/// outage of a store is a 503 with Retry-After, anything else is a 500 with a correlation id and
+/// never a stack trace.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -42,9 +78,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
             Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => (StatusCodes.Status400BadRequest, "Invalid form token"),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "Client closed request"),
+            _ when Outages.Caused(exception) => (StatusCodes.Status503ServiceUnavailable, "Service unavailable"),
             _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side"),
         };
-        if (status >= 500) logger.LogError(exception, "Unhandled exception for {Path}", http.Request.Path);
+        // An outage is logged once per request like any failure, but as a warning: the store's own
+        // health check (/readyz) is what operators alert on, and a restart must not page them per request.
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning(exception, "A store was unavailable for {Path}; answered 503", http.Request.Path);
+            http.Response.Headers.RetryAfter = Outages.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (status >= 500) logger.LogError(exception, "Unhandled exception for {Path}", http.Request.Path);
 
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -55,7 +99,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             {
                 Status = status,
                 Title = title,
-                Detail = status < 500 ? exception.Message : "The error has been logged; quote the trace id if you contact us.",
+                Detail = status switch
+                {
+                    < 500 => exception.Message,
+                    StatusCodes.Status503ServiceUnavailable => "A service this request needs is unavailable for a moment. Try again after the Retry-After delay; "
+                        + "with the same Idempotency-Key, a request that did go through is not repeated.",
+                    _ => "The error has been logged; quote the trace id if you contact us.",
+                },
             },
         });
     }

@@ -57,7 +57,9 @@ internal static class EncoreDefaults
         services.AddOpenApi(o => o.DescribeMoney().AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Encore API";
-            doc.Info.Description = "Concert ticketing: catalog, accounts and, as the platform grows, holds, orders and tickets.";
+            doc.Info.Description = "Concert ticketing: catalog, accounts, waiting rooms, holds, orders, payments, tickets and gates. "
+                + "Errors are application/problem+json. Any operation may answer 503 with Retry-After when a store it needs is unavailable "
+                + "for a moment (a database restart, say): ask again after the delay, with the same Idempotency-Key where the operation takes one.";
             return Task.CompletedTask;
         }));
         services.AddAntiforgery();
@@ -104,6 +106,7 @@ internal static class EncoreDefaults
             {
                 BadHttpRequestException bad => bad.StatusCode,
                 Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => StatusCodes.Status400BadRequest,
+                _ when Outages.Caused(ex) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
         });

@@ -1,0 +1,104 @@
+using System.Net;
+using Encore.BuildingBlocks.Http;
+using Encore.Tests.Catalog;
+using Encore.Tests.Infrastructure;
+using Encore.Tests.Inventory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Encore.Tests.Hosting;
+
+/// <summary>
+/// When PostgreSQL or Redis goes away under a running instance (a restart, a failover, a network
+/// cut), requests that need it answer 503 problem+json with Retry-After, which clients and load
+/// balancers treat as "try again", instead of a 500; the instance recovers by itself when the store
+/// is back.
+/// </summary>
+public sealed class OutageTests
+{
+    readonly RecordingLoggerProvider logged = new();
+
+    static async Task AssertTryAgainAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(Outages.RetryAfterSeconds), response.Headers.RetryAfter?.Delta);
+        Assert.Equal("Service unavailable", await response.ProblemTitleAsync());
+    }
+
+    void AssertWarnedNotErrored()
+    {
+        const string handler = "Encore.BuildingBlocks.Http.ProblemExceptionHandler";
+        Assert.Contains(logged.Entries, e => e.Category == handler && e.Level == LogLevel.Warning);
+        Assert.DoesNotContain(logged.Entries, e => e.Category == handler && e.Level >= LogLevel.Error);
+    }
+
+    [Fact]
+    public async Task A_cut_to_PostgreSQL_answers_503_and_the_instance_recovers_when_it_is_back()
+    {
+        var direct = new NpgsqlConnectionStringBuilder(TestServers.NewPostgresDatabase("outage"));
+        await using var proxy = new CuttableTcpProxy(direct.Port);
+        var viaProxy = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = proxy.Port, Timeout = 3 }.ConnectionString;
+        await using var app = EncoreAppFactory.PostgresOn(viaProxy, seedDemo: true).WithServices(s => s.AddSingleton<ILoggerProvider>(logged));
+        var buyer = await app.SignedInAsync("buyer@encore.test");
+        Assert.Equal(HttpStatusCode.OK, (await buyer.GetAsync("/api/orders")).StatusCode);
+
+        proxy.Cut();
+        using (var during = await buyer.GetAsync("/api/orders"))
+            await AssertTryAgainAsync(during);
+        AssertWarnedNotErrored();
+
+        proxy.Restore();
+        // Connections the pool held through the cut are found broken on their next use and dropped.
+        var status = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 0; attempt < 20 && status != HttpStatusCode.OK; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(250);
+            status = (await buyer.GetAsync("/api/orders")).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task A_cut_to_Redis_refuses_a_hold_with_503_and_holds_work_again_when_it_is_back()
+    {
+        var redis = TestServers.Redis;
+        await using var proxy = new CuttableTcpProxy(int.Parse(redis[(redis.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        await using var app = EncoreAppFactory.Postgres(seedDemo: true)
+            .With("ConnectionStrings:Redis", $"127.0.0.1:{proxy.Port},connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000")
+            .WithServices(s => s.AddSingleton<ILoggerProvider>(logged));
+        var organizer = await app.SignedInAsync("organizer@encore.test");
+        var sale = await organizer.PublishOnSaleAsync();
+        var buyer = await app.SignedInAsync("buyer@encore.test");
+        Assert.Equal(HttpStatusCode.Created, (await buyer.HoldSeatsAsync(sale, "A1")).StatusCode);
+
+        proxy.Cut();
+        using (var during = await buyer.HoldSeatsAsync(sale, "A2"))
+            await AssertTryAgainAsync(during);
+        AssertWarnedNotErrored();
+
+        proxy.Restore();
+        var status = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 0; attempt < 40 && status == HttpStatusCode.ServiceUnavailable; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(250);
+            status = (await buyer.HoldSeatsAsync(sale, "A2")).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.Created, status);
+    }
+
+    [Fact]
+    public void A_store_failing_is_an_outage_and_a_refused_write_is_not()
+    {
+        Assert.True(Outages.Caused(new NpgsqlException("Exception while connecting", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused))));
+        Assert.True(Outages.Caused(new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"))));
+        Assert.True(Outages.Caused(new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.UnableToConnect, StackExchange.Redis.CommandFlags.None, "No connection is available", null, StackExchange.Redis.CommandStatus.WaitingToBeSent)));
+        Assert.True(Outages.Caused(new StackExchange.Redis.RedisServerException(StackExchange.Redis.RedisErrorKind.Loading, StackExchange.Redis.CommandFlags.None, "LOADING Redis is loading the dataset in memory")));
+        Assert.True(Outages.Caused(new Microsoft.Data.Sqlite.SqliteException("database is locked", 5)));
+
+        Assert.False(Outages.Caused(new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", new PostgresException("duplicate key value", "ERROR", "ERROR", "23505"))));
+        Assert.False(Outages.Caused(new StackExchange.Redis.RedisServerException(StackExchange.Redis.RedisErrorKind.UnknownError, StackExchange.Redis.CommandFlags.None, "ERR Error running script")));
+        Assert.False(Outages.Caused(new InvalidOperationException("a bug")));
+    }
+}
