@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Encore.BuildingBlocks.Http;
 using Encore.BuildingBlocks.Persistence;
 using Encore.Contracts;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,8 @@ public sealed record OutboxOptions
 /// Delivers outbox messages of every module to in-process consumers, at least once. A message is
 /// leased before delivery: on PostgreSQL with FOR UPDATE SKIP LOCKED so several instances share
 /// the work without delivering one message twice at the same time; a crashed instance's lease
-/// simply runs out. Failures back off exponentially and end in the dead-letter state.
+/// simply runs out. Failures back off exponentially and end in the dead-letter state, except those
+/// of a store that is down (<see cref="Outages"/>), which wait for it however long it takes.
 /// </summary>
 public sealed class OutboxProcessor(
     IServiceScopeFactory scopes,
@@ -35,6 +37,8 @@ public sealed class OutboxProcessor(
     static readonly Counter<long> Delivered = Meter.CreateCounter<long>("encore.outbox.delivered");
     static readonly Counter<long> Failed = Meter.CreateCounter<long>("encore.outbox.failed");
     static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("encore.outbox.dead_lettered");
+    /// <summary>How soon a message whose consumer found a store down is tried again.</summary>
+    public static readonly TimeSpan OutageRetry = TimeSpan.FromSeconds(5);
 
     /// <summary>One pass over every module's outbox; returns how many messages it delivered.</summary>
     public async Task<int> ProcessOnceAsync(CancellationToken ct)
@@ -119,10 +123,21 @@ public sealed class OutboxProcessor(
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var error = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
-            message.Attempts++;
             var text = $"{error.GetType().Name}: {error.Message}";
             message.LastError = text.Length > 2000 ? text[..2000] : text;
             message.LockedUntil = null;
+            if (error is AggregateException all ? all.InnerExceptions.All(Outages.Caused) : Outages.Caused(error))
+            {
+                // A store a consumer needs is down (Redis restarting, say): the message is fine and must
+                // not be dead-lettered for it, or a long outage would leave paid orders without their
+                // tickets. It waits for the store without using up its attempts.
+                message.NextAttemptAt = clock.GetUtcNow() + OutageRetry;
+                Failed.Add(1);
+                logger.LogWarning(error, "Outbox message {MessageId} ({Type}) waits for a store that is unavailable; retrying in {Backoff}", message.Id, message.Type, OutageRetry);
+                await db.SaveChangesAsync(CancellationToken.None);
+                return false;
+            }
+            message.Attempts++;
             if (message.Attempts >= options.MaxAttempts)
             {
                 message.Status = OutboxStatus.DeadLettered;

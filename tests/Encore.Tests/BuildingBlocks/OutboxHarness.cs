@@ -75,6 +75,24 @@ internal sealed class FailingHandler(Deliveries deliveries) : IIntegrationEventH
     }
 }
 
+public sealed class StoreSwitch
+{
+    public volatile bool Down = true;
+}
+
+/// <summary>A consumer whose Redis is unreachable while the switch says so.</summary>
+internal sealed class OutageHandler(Deliveries deliveries, StoreSwitch store) : IIntegrationEventHandler<CounterIncremented>
+{
+    public async Task HandleAsync(CounterIncremented integrationEvent, IntegrationEventContext context, CancellationToken cancellationToken)
+    {
+        deliveries.Record(integrationEvent, context);
+        await Task.Yield();
+        if (store.Down)
+            throw new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.UnableToConnect,
+                StackExchange.Redis.CommandFlags.None, "No connection is active/available to service this operation", null, StackExchange.Redis.CommandStatus.WaitingToBeSent);
+    }
+}
+
 /// <summary>An idempotent consumer: records the message in its inbox in the same transaction as its change.</summary>
 internal sealed class CountingConsumer(OutboxTestDb db, TimeProvider clock, Deliveries deliveries) : IIntegrationEventHandler<CounterIncremented>
 {

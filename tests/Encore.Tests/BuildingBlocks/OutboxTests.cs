@@ -113,6 +113,35 @@ public sealed class OutboxTests
         Assert.Equal(4, harness.Deliveries.Calls);
     }
 
+    [Fact]
+    public async Task A_handler_whose_store_is_down_waits_for_it_without_being_dead_lettered()
+    {
+        var redis = new StoreSwitch();
+        await using var harness = await OutboxHarness.StartAsync(StorageProvider.Sqlite,
+            s => s.AddSingleton(redis).AddScoped<IIntegrationEventHandler<CounterIncremented>, OutageHandler>(),
+            new OutboxOptions { MaxAttempts = 2 });
+        await harness.CreateCounterAsync();
+        var processor = harness.NewProcessor();
+
+        // Far more tries than MaxAttempts while Redis is unreachable: the message stays pending, its attempts unspent.
+        for (var pass = 0; pass < 6; pass++)
+        {
+            Assert.Equal(0, await processor.ProcessOnceAsync(CancellationToken.None));
+            var waiting = Assert.Single(await harness.MessagesAsync());
+            Assert.Equal(OutboxStatus.Pending, waiting.Status);
+            Assert.Equal(0, waiting.Attempts);
+            Assert.StartsWith("RedisConnectionException", waiting.LastError);
+            Assert.Equal(harness.Clock.GetUtcNow() + OutboxProcessor.OutageRetry, waiting.NextAttemptAt);
+            harness.Clock.Advance(OutboxProcessor.OutageRetry);
+        }
+        Assert.Equal(6, harness.Deliveries.Calls);
+
+        // The store is back: the message is delivered.
+        redis.Down = false;
+        Assert.Equal(1, await processor.ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal(OutboxStatus.Processed, Assert.Single(await harness.MessagesAsync()).Status);
+    }
+
     [Theory]
     [InlineData(StorageProvider.Sqlite)]
     [InlineData(StorageProvider.Postgres)]
