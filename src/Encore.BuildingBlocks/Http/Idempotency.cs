@@ -127,7 +127,15 @@ public sealed class IdempotentRequest<TContext>(TContext db, TimeProvider clock)
         }
         catch
         {
-            await records.Where(r => r.UserId == userId && r.Key == key && r.StatusCode == 0).ExecuteDeleteAsync(CancellationToken.None);
+            try
+            {
+                await records.Where(r => r.UserId == userId && r.Key == key && r.StatusCode == 0).ExecuteDeleteAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (Outages.Caused(e))
+            {
+                // The database that failed the handler refuses this too: the reservation runs out after
+                // the lease, and the client hears the handler's failure, not this one.
+            }
             throw;
         }
 

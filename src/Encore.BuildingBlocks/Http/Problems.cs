@@ -83,12 +83,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         };
         // An outage is logged once per request like any failure, but as a warning: the store's own
         // health check (/readyz) is what operators alert on, and a restart must not page them per request.
+        // The request's own path: by now the exception handler has pointed the request at its error page.
+        var path = http.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? http.Request.Path.Value;
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning(exception, "A store was unavailable for {Path}; answered 503", http.Request.Path);
+            logger.LogWarning(exception, "A store was unavailable for {Path}; answered 503", path);
             http.Response.Headers.RetryAfter = Outages.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        else if (status >= 500) logger.LogError(exception, "Unhandled exception for {Path}", http.Request.Path);
+        else if (status >= 500) logger.LogError(exception, "Unhandled exception for {Path}", path);
 
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Encore.BuildingBlocks.Http;
 using Encore.BuildingBlocks.Live;
 using Encore.WaitingRoom.Buyers;
 using Encore.WaitingRoom.Queue;
@@ -193,6 +194,12 @@ internal static partial class LiveQueue
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException) { }
+        catch (Exception ex) when (Outages.Caused(ex))
+        {
+            // The status read needs PostgreSQL and Redis. The line is already open, so no 503 can be
+            // said: it closes, and the page reconnects after a pause (its place is kept server-side).
+            LogStoreDown(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveQueue)), ex, eventId);
+        }
     }
 
     static async Task<bool> SendStatusAsync(Guid eventId, Guid accountId, QueueService queues, HttpContext http, Func<string, Task> send, CancellationToken stop)
@@ -206,4 +213,7 @@ internal static partial class LiveQueue
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A live line of waiting room {EventId} could not subscribe to the counter; answered 503")]
     static partial void LogCannotListen(ILogger logger, Exception exception, Guid eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A live line of waiting room {EventId} closed: a store it reads was unavailable")]
+    static partial void LogStoreDown(ILogger logger, Exception exception, Guid eventId);
 }
