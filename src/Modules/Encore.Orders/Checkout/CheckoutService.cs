@@ -163,8 +163,20 @@ internal sealed partial class CheckoutService(
             return new PayOutcome.Refused(409, "Order expired", "Your hold ended before payment; choose your tickets again.");
         }
 
+        if (order.Status == OrderStatus.AwaitingPayment && order.PaymentId is { } earlierId
+            && await payments.GetAsync(earlierId, ct) is not { State: PaymentState.Failed or PaymentState.Voided or PaymentState.Blocked })
+        {
+            // An earlier attempt stopped half-way: its instance died, or a store failed before or after
+            // the bank answered. It is carried on under its own id: the payments module answers what
+            // became of it, or finishes it, and never charges twice.
+            var carriedOn = await payments.AuthorizeAsync(Authorization(order, earlierId, paymentMethod, signals), ct);
+            return await ApplyAsync(order, carriedOn, buyer.Id.ToString(), ct);
+        }
+
+        var earlierAttempt = order.Status == OrderStatus.AwaitingPayment ? order.PaymentId : null;
         var paymentId = order.StartPayment();
-        db.Transitions.Add(order.MoveTo(OrderStatus.AwaitingPayment, buyer.Id.ToString(), $"Payment {paymentId} started", now));
+        db.Transitions.Add(order.MoveTo(OrderStatus.AwaitingPayment, buyer.Id.ToString(),
+            earlierAttempt is null ? $"Payment {paymentId} started" : $"Payment {paymentId} started, replacing {earlierAttempt} that stopped before the gateway decided", now));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -174,11 +186,13 @@ internal sealed partial class CheckoutService(
             return new PayOutcome.Refused(409, "Order changed", "The order changed while you paid; reload it and try again.");
         }
 
-        var status = await payments.AuthorizeAsync(new AuthorizePayment(
-            paymentId, order.Id, order.BuyerId, order.OrganizerId, order.EventId, order.Total, order.Currency, paymentMethod,
-            $"/checkout/{order.Id}/return", signals with { TicketCount = order.Admissions.Count, EventCountry = order.EventCountry }), ct);
+        var status = await payments.AuthorizeAsync(Authorization(order, paymentId, paymentMethod, signals), ct);
         return await ApplyAsync(order, status, buyer.Id.ToString(), ct);
     }
+
+    static AuthorizePayment Authorization(Order order, Guid paymentId, string paymentMethod, FraudSignals signals) => new(
+        paymentId, order.Id, order.BuyerId, order.OrganizerId, order.EventId, order.Total, order.Currency, paymentMethod,
+        $"/checkout/{order.Id}/return", signals with { TicketCount = order.Admissions.Count, EventCountry = order.EventCountry });
 
     /// <summary>
     /// Applies what the gateway says about the order's current attempt: the buyer's return from a

@@ -26,7 +26,8 @@ internal sealed class Order
     static readonly Dictionary<OrderStatus, OrderStatus[]> Allowed = new()
     {
         [OrderStatus.Pending] = [OrderStatus.AwaitingPayment, OrderStatus.Expired, OrderStatus.Cancelled],
-        [OrderStatus.AwaitingPayment] = [OrderStatus.RequiresAction, OrderStatus.Paid, OrderStatus.PaymentFailed, OrderStatus.Expired, OrderStatus.Cancelled],
+        // AwaitingPayment again: a new attempt replaces one that stopped before the gateway decided (recorded like any move).
+        [OrderStatus.AwaitingPayment] = [OrderStatus.AwaitingPayment, OrderStatus.RequiresAction, OrderStatus.Paid, OrderStatus.PaymentFailed, OrderStatus.Expired, OrderStatus.Cancelled],
         [OrderStatus.RequiresAction] = [OrderStatus.Paid, OrderStatus.PaymentFailed, OrderStatus.Expired, OrderStatus.Cancelled],
         [OrderStatus.PaymentFailed] = [OrderStatus.AwaitingPayment, OrderStatus.Expired, OrderStatus.Cancelled],
         [OrderStatus.Paid] = [OrderStatus.Fulfilled, OrderStatus.PartiallyRefunded, OrderStatus.Refunded],
@@ -149,12 +150,17 @@ internal sealed class Order
 
     public bool CanMoveTo(OrderStatus to) => Allowed[Status].Contains(to);
 
+    /// <summary>
+    /// A new attempt's payment id. It changes the concurrency token, so of two attempts started at
+    /// once on another instance only one is saved.
+    /// </summary>
     public Guid StartPayment()
     {
         PaymentId = BuildingBlocks.Ids.New();
         PaymentAttempts++;
         NextActionUrl = null;
         FailureMessage = null;
+        Version = Guid.NewGuid();
         return PaymentId.Value;
     }
 
