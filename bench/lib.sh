@@ -96,6 +96,7 @@ start_redis() {
   REDIS_PORT=$(free_port)
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
     --logfile "$BENCH_TMP/redis.log" &
+  REDIS_PID=$!
   BENCH_PIDS+=($!)
   for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
   log "Redis on 127.0.0.1:$REDIS_PORT"
@@ -168,6 +169,13 @@ defaults
   option http-keep-alive
   option forwardfor
   http-reuse always
+  # An instance that stops answering its liveness check leaves the rotation within ~2 s; a request
+  # whose connection to it was refused goes to another (nothing reached the dead one).
+  option httpchk GET /healthz
+  default-server check inter 1s fall 2 rise 2
+  option redispatch
+  retries 2
+  retry-on conn-failure
   timeout connect 5s
   timeout client 60s
   timeout server 60s

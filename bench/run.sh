@@ -98,6 +98,7 @@ SCALED_ENV=(Encore__Storage=Postgres "ConnectionStrings__Postgres=$PG_CONN" "Con
 GATES=("${GATE_ENV[@]}")
 start_scaled() {
   APP_PORTS=()
+  SCALED_EXTRA=("$@")
   local i
   for i in 1 2 3; do
     local port; port=$(free_port)
@@ -112,6 +113,43 @@ stop_scaled() {
   for name in app1 app2 app3; do stop_pid "${APP_PIDS[$name]}"; done
   stop_pid "${BENCH_PIDS[-1]}" # HAProxy, started last
 }
+
+# inject_faults "KIND@SECONDS ..." PID: each fault at its time after now, while PID runs.
+#   appN      the instance is killed (SIGKILL, mid-request) and started again 10 s later on its port
+#   postgres  PostgreSQL crashes (immediate stop: no checkpoint, WAL replay at start) and starts again
+#   redis     Redis stalls for 8 s (SIGSTOP, then SIGCONT): every command times out meanwhile
+inject_faults() {
+  local started=$SECONDS fault kind at pid=$2
+  for fault in $(tr ' ' '\n' <<<"$1" | sort -t@ -k2 -n); do
+    kind=${fault%@*}; at=${fault#*@}
+    while [ $((SECONDS - started)) -lt "$at" ]; do kill -0 "$pid" 2>/dev/null || return 0; sleep 1; done
+    kill -0 "$pid" 2>/dev/null || return 0
+    case $kind in
+      app[123])
+        fault_log "$kind killed (SIGKILL)"
+        kill -KILL "${APP_PIDS[$kind]}" 2>/dev/null || true
+        sleep 10
+        local port=${APP_PORTS[$((${kind#app} - 1))]}
+        start_app "$kind-restarted" "$port" "${SCALED_ENV[@]}" "${GATES[@]}" "${SCALED_EXTRA[@]}"
+        APP_PIDS[$kind]=${APP_PIDS[$kind-restarted]}
+        fault_log "$kind started again on port $port";;
+      postgres)
+        fault_log "PostgreSQL crashed (pg_ctl stop -m immediate)"
+        as_postgres "$PG_BIN/pg_ctl" -D "$BENCH_PG_DATA" -m immediate -w stop >/dev/null
+        sleep 3
+        as_postgres "$PG_BIN/pg_ctl" -D "$BENCH_PG_DATA" -l "$BENCH_PG_DATA/log" -w start >/dev/null
+        fault_log "PostgreSQL started again (crash recovery done)";;
+      redis)
+        fault_log "Redis stalled (SIGSTOP)"
+        kill -STOP "$REDIS_PID"
+        sleep 8
+        kill -CONT "$REDIS_PID"
+        fault_log "Redis resumed (SIGCONT)";;
+      *) log "unknown fault '$kind' (appN, postgres, redis)"; exit 1;;
+    esac
+  done
+}
+fault_log() { log "fault: $*"; printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >> "$OUT/faults.log"; }
 
 # admit_buyers URL PREFIX: the hold event goes behind a waiting room and every buyer is admitted, so
 # each hold carries an admission token through the gate, as in a real on-sale (BENCH_ADMISSION=0: no queue).
@@ -195,8 +233,13 @@ if has simulate; then
   dotnet "$OUT/bin/simulator/Encore.Simulator.dll" --url "$URL" --buyers-file "$OUT/buyers-sim.tsv" --buyers "$SIM_BUYERS" \
     --pre-queue "${SIM_PREQUEUE:-30}" --arrival "${SIM_ARRIVAL:-30}" --duration "${SIM_DURATION:-150}" --pace "${SIM_PACE:-600}" \
     --live-share "${SIM_LIVE:-0.2}" --poll "${SIM_POLL:-10}" --check-in "${SIM_CHECKIN:-60}" --report "$OUT/simulation.md" \
-    --postgres "$PG_CONN" --reconcile "cd '$OUT/bin/app' && env $(printf "'%s' " "${SCALED_ENV[@]}") Logging__LogLevel__Default=Warning dotnet Encore.Web.dll reconcile" \
-    || { log "the simulator reported a failed check"; SIM_FAILED=1; }
+    --postgres "$PG_CONN" --reconcile "cd '$OUT/bin/app' && env $(printf "'%s' " "${SCALED_ENV[@]}") Logging__LogLevel__Default=Warning dotnet Encore.Web.dll reconcile" &
+  SIM_PID=$!
+  # SIM_FAULTS="app2@60 postgres@100 redis@140": faults injected while the buyers run (seconds after
+  # the simulator starts), so its end checks judge the invariants after them (docs/simulator.md).
+  [ -z "${SIM_FAULTS:-}" ] || inject_faults "$SIM_FAULTS" "$SIM_PID"
+  wait "$SIM_PID" || { log "the simulator reported a failed check"; SIM_FAILED=1; }
+  if [ -s "$OUT/faults.log" ]; then { printf '\n## Faults injected\n\n'; sed 's/^/- /' "$OUT/faults.log"; } >> "$OUT/simulation.md"; fi
   stop_scaled
 fi
 

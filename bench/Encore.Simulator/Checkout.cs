@@ -58,6 +58,11 @@ sealed partial class Simulation
         try
         {
             using var response = await http.SendAsync(request);
+            if (NoAnswerBehind(response))
+            {
+                Unanswered(method, url, (int)response.StatusCode);
+                return (0, null, null, null);
+            }
             var text = await response.Content.ReadAsStringAsync();
             var json = text.Length > 0 && text[0] is '{' or '[' ? JsonNode.Parse(text) : null;
             return ((int)response.StatusCode, json, response.Headers.RetryAfter?.Delta, (json as JsonObject)?["title"]?.GetValue<string>());

@@ -137,6 +137,12 @@ sealed partial class Simulation
                 try
                 {
                     var (proof, refused) = await Altcha.TrySolveAsync(http, buyer.Client, proofScope);
+                    if (proof is null && refused is 502 or 504)
+                    {
+                        // The challenge's instance died under it: nothing was sent yet, but nothing answered either.
+                        Unanswered(HttpMethod.Get, "/api/bot-defense/challenge", refused);
+                        return (0, null, null, null);
+                    }
                     if (proof is null)
                     {
                         Count(refused);
@@ -150,6 +156,11 @@ sealed partial class Simulation
                 }
             }
             using var response = await http.SendAsync(request);
+            if (NoAnswerBehind(response))
+            {
+                Unanswered(method, url, (int)response.StatusCode);
+                return (0, null, null, null);
+            }
             var status = (int)response.StatusCode;
             Count(status);
             var text = await response.Content.ReadAsStringAsync();
@@ -167,9 +178,22 @@ sealed partial class Simulation
 
     static readonly Regex IdSegment = new("/[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}", RegexOptions.Compiled);
 
-    /// <summary>A request that got no answer (refused connection, reset, or no answer within the client's timeout), counted by route.</summary>
-    void Unanswered(HttpMethod method, string url) =>
-        statuses.AddOrUpdate($"no answer to {method} {IdSegment.Replace(url.Split('?')[0], "/{id}")}", 1, (_, n) => n + 1);
+    /// <summary>
+    /// A request that got no answer (refused connection, reset, or no answer within the client's
+    /// timeout), counted by route; <paramref name="fromBalancer"/> is the load balancer's 502 or 504
+    /// when the instance it chose died or hung with the request.
+    /// </summary>
+    void Unanswered(HttpMethod method, string url, int fromBalancer = 0) =>
+        statuses.AddOrUpdate($"no answer to {method} {IdSegment.Replace(url.Split('?')[0], "/{id}")}{(fromBalancer > 0 ? $" ({fromBalancer} from the load balancer)" : "")}",
+            1, (_, n) => n + 1);
+
+    /// <summary>
+    /// The load balancer's 502 or 504: the instance it passed the request to died or did not answer
+    /// (an instance killed mid-request), so the request may or may not have taken effect. For the
+    /// client that is no answer, not a refusal: it asks again with the same key.
+    /// </summary>
+    static bool NoAnswerBehind(HttpResponseMessage response) =>
+        response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout;
 
     const int MaxAsks = 10;
     long answeredWhenAskedAgain, unknownOutcomes, busyAskedAgain;
@@ -179,9 +203,9 @@ sealed partial class Simulation
     /// A request that got no answer may still have taken effect: a hold placed, a release done, an
     /// order paid. As a careful client does, ask again — the same Idempotency-Key and body, or the
     /// same DELETE — until an answer comes, which is then the first request's outcome. Busy answers
-    /// (429, 503, a key still in progress) after an unanswered attempt are asked again too, and with
-    /// <paramref name="comeBackWhenBusy"/> so is every 429 or 503 (nothing was done; a buyer at
-    /// checkout comes back when told to). At most <see cref="MaxAsks"/> attempts in all; an outcome
+    /// (429, 503) after an unanswered attempt are asked again too, and with
+    /// <paramref name="comeBackWhenBusy"/> so is every 429 or 503 (a buyer at checkout, or releasing,
+    /// comes back when told to); a key still in progress always is. At most <see cref="MaxAsks"/> attempts in all; an outcome
     /// still unknown then is counted in the report.
     /// </summary>
     async Task<(int Status, JsonNode? Body, TimeSpan? RetryAfter, string? Title)> UntilAnsweredAsync(string what,
@@ -192,8 +216,11 @@ sealed partial class Simulation
         {
             var answer = await send();
             var busy = answer.Status is 429 or 503;
+            // "Request in progress" is the idempotency key still held by an earlier attempt (one whose
+            // instance died holds it until its lease runs out): nothing to decide yet, so ask again.
             var askAgain = answer.Status == 0
-                || unanswered && (busy || answer.Status == 409 && answer.Title == "Request in progress")
+                || answer.Status == 409 && answer.Title == "Request in progress"
+                || unanswered && busy
                 || comeBackWhenBusy && busy;
             if (!askAgain)
             {
@@ -495,12 +522,15 @@ sealed partial class Simulation
     {
         var body = Request(quantity);
         var key = $"sim-hold-{Guid.NewGuid():N}";
+        // People asked to come back (429, 503) send the same request with the same key after the
+        // delay, so a hold placed by an attempt that failed late (a store that timed out but did the
+        // work) is the one they get back; a greedy bot comes back at its own pace with new requests.
         var (status, json, retryAfter, title) = await UntilAnsweredAsync("hold", () =>
-            SendAsync(HttpMethod.Post, $"/api/performances/{ev.PerformanceId}/holds", buyer, body, "hold", buyer.AdmissionToken, key));
+            SendAsync(HttpMethod.Post, $"/api/performances/{ev.PerformanceId}/holds", buyer, body, "hold", buyer.AdmissionToken, key),
+            comeBackWhenBusy: !buyer.Greedy);
         if (status == 403 && title == "Admission required") Interlocked.Increment(ref admissionRefusals);
         if (status is 429 or 503)
         {
-            // People wait as told; a greedy bot comes back at its own pace.
             if (!buyer.Greedy) await Task.Delay(retryAfter ?? TimeSpan.FromSeconds(1));
             return null;
         }
@@ -542,7 +572,8 @@ sealed partial class Simulation
                     if (NextDouble() < options.AbandonShare)
                     {
                         hold.ReleaseSent = Stopwatch.GetTimestamp();
-                        await UntilAnsweredAsync("release", () => SendAsync(HttpMethod.Delete, $"/api/holds/{hold.Id}", buyer, null));
+                        // A release refused as busy (or by a store that is down) did nothing: the page asks again.
+                        await UntilAnsweredAsync("release", () => SendAsync(HttpMethod.Delete, $"/api/holds/{hold.Id}", buyer, null), comeBackWhenBusy: true);
                     }
                     else if (options.Checkout) await CheckoutAsync(buyer, hold);
                     return;
