@@ -19,7 +19,8 @@ namespace Encore.Inventory;
 
 public static class InventoryModule
 {
-    const string HoldStoreBackend = "backend";
+    /// <summary>The key of the store behind the live feed (tests wrap it).</summary>
+    internal const string HoldStoreBackend = "backend";
 
     public static IServiceCollection AddInventory(this IServiceCollection services, IConfiguration configuration)
     {
@@ -45,6 +46,7 @@ public static class InventoryModule
         services.AddSingleton<IHoldStore>(sp => new LiveHoldStore(sp.GetRequiredKeyedService<IHoldStore>(HoldStoreBackend), sp.GetRequiredService<AvailabilityFeed>()));
         services.AddHostedService<AvailabilityFeedService>();
 
+        services.AddSingleton<LateHoldReleases>();
         services.AddHostedService<HoldStoreWarmup>();
         services.AddSingleton<LayoutCache>();
         services.AddScoped<InventorySync>();

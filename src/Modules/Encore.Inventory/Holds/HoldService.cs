@@ -17,7 +17,7 @@ internal abstract record HoldSpec
 /// hold store (initialized with the organizer's pools whenever it has lost them), and
 /// best-available's pick-then-claim loop.
 /// </summary>
-internal sealed class HoldService(InventoryDbContext db, InventorySync sync, LayoutCache layouts, IHoldStore store, InventoryOptions options)
+internal sealed class HoldService(InventoryDbContext db, InventorySync sync, LayoutCache layouts, IHoldStore store, InventoryOptions options, LateHoldReleases late)
 {
     /// <summary>Best available picks from a snapshot, so a concurrent buyer can win its seats first; it picks again a few times.</summary>
     const int BestAvailableAttempts = 4;
@@ -98,22 +98,40 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
         switch (spec)
         {
             case HoldSpec.Seats seats:
-                return await WithStoreAsync(layout, () => store.HoldAsync(Request(seats.SeatIds, null), ct), ct);
+                return await HoldAsync(layout, Request(seats.SeatIds, null), ct);
             case HoldSpec.Standing standing:
                 var capacity = layout.Standing[standing.Section].Capacity;
-                return await WithStoreAsync(layout, () => store.HoldAsync(Request([], new StandingRequest(standing.Section, standing.Quantity, capacity)), ct), ct);
+                return await HoldAsync(layout, Request([], new StandingRequest(standing.Section, standing.Quantity, capacity)), ct);
             case HoldSpec.Best best:
                 HoldOutcome outcome = new HoldOutcome.SeatsTaken([]);
                 for (var attempt = 0; attempt < BestAvailableAttempts; attempt++)
                 {
                     var claims = await SnapshotAsync(layout, ct);
                     if (BestAvailable.Pick(layout, claims, best.Criteria) is not { } picked) return new HoldOutcome.SeatsTaken([]);
-                    outcome = await WithStoreAsync(layout, () => store.HoldAsync(Request(picked, null), ct), ct);
+                    outcome = await HoldAsync(layout, Request(picked, null), ct);
                     if (outcome is not HoldOutcome.SeatsTaken) return outcome;
                 }
                 return outcome;
             default:
                 throw new ArgumentOutOfRangeException(nameof(spec));
+        }
+    }
+
+    /// <summary>
+    /// One hold request to the store. When the store fails it (down, or too slow to answer), it may
+    /// still place the hold later; without an Idempotency-Key to ask for it back, that hold is let go.
+    /// With a key the buyer's retry gets it back instead (the store records the key with the hold).
+    /// </summary>
+    async Task<HoldOutcome> HoldAsync(PerformanceLayout layout, HoldRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await WithStoreAsync(layout, () => store.HoldAsync(request, ct), ct);
+        }
+        catch (Exception e) when (request.IdempotencyKey is null && BuildingBlocks.Http.Outages.Caused(e))
+        {
+            late.LetGo(request.HoldId, request.BuyerId, request.Ttl);
+            throw;
         }
     }
 }
