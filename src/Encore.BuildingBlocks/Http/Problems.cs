@@ -29,7 +29,7 @@ public static class Problems
 
 /// <summary>
 /// A store the request needed was down or did not answer in time: PostgreSQL restarting or
-/// failing over, Redis unreachable or stalled, SQLite busy. Nothing is wrong with the request and
+/// failing over, Redis unreachable or stalled, SQLite busy, a wait that timed out. Nothing is wrong with the request and
 /// trying it again may work, so the answer is 503 with Retry-After, not a 500 that says we failed
 /// at it (idempotency keys make asking again safe where the outcome is unknown).
 /// </summary>
@@ -52,6 +52,8 @@ public static class Outages
                     or StackExchange.Redis.RedisErrorKind.MasterDown or StackExchange.Redis.RedisErrorKind.TryAgain
                     or StackExchange.Redis.RedisErrorKind.ClusterDown or StackExchange.Redis.RedisErrorKind.MaxClients,
                 Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => true,
+                // Something we waited on did not answer in time (another instance's payment call we follow, say).
+                TimeoutException => true,
                 _ => false,
             };
             if (outage) return true;

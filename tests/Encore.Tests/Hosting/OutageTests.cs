@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using Encore.BuildingBlocks.Http;
 using Encore.Tests.Catalog;
+using Encore.Tests.Gateway;
 using Encore.Tests.Infrastructure;
 using Encore.Tests.Inventory;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,19 +75,36 @@ public sealed class OutageTests
         var buyer = await app.SignedInAsync("buyer@encore.test");
         Assert.Equal(HttpStatusCode.Created, (await buyer.HoldSeatsAsync(sale, "A1")).StatusCode);
 
+        // The proof is fetched first: its challenge reads the device's report from Redis too, and this
+        // test is about the hold (the challenge answers 503 as well while Redis is away).
+        var proof = await buyer.ProofAsync("hold");
         proxy.Cut();
-        using (var during = await buyer.HoldSeatsAsync(sale, "A2"))
+        using (var during = await HoldAsync(buyer, sale, "A2", proof))
             await AssertTryAgainAsync(during);
         AssertWarnedNotErrored();
 
         proxy.Restore();
+        // The client reconnects on its own schedule; until then challenge and hold answer 503.
         var status = HttpStatusCode.ServiceUnavailable;
-        for (var attempt = 0; attempt < 40 && status == HttpStatusCode.ServiceUnavailable; attempt++)
+        for (var attempt = 0; attempt < 80 && status == HttpStatusCode.ServiceUnavailable; attempt++)
         {
-            if (attempt > 0) await Task.Delay(250);
-            status = (await buyer.HoldSeatsAsync(sale, "A2")).StatusCode;
+            await Task.Delay(250);
+            using var challenge = await buyer.GetAsync("/api/bot-defense/challenge?scope=hold");
+            if (challenge.StatusCode == HttpStatusCode.ServiceUnavailable) continue;
+            var solved = ProofOfWorkClient.Solve((await challenge.Content.ReadFromJsonAsync<Encore.Web.Gateway.AltchaChallenge>())!);
+            status = (await HoldAsync(buyer, sale, "A2", solved)).StatusCode;
         }
         Assert.Equal(HttpStatusCode.Created, status);
+    }
+
+    static Task<HttpResponseMessage> HoldAsync(HttpClient buyer, OnSale sale, string seat, string proof)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/performances/{sale.PerformanceId}/holds")
+        {
+            Content = JsonContent.Create(new { seatIds = new[] { sale.Seats[seat] } }),
+        };
+        request.Headers.Add(Encore.Web.Gateway.ProofOfWorkCheck.Header, proof);
+        return buyer.SendAsync(request);
     }
 
     [Fact]
@@ -96,6 +115,7 @@ public sealed class OutageTests
         Assert.True(Outages.Caused(new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.UnableToConnect, StackExchange.Redis.CommandFlags.None, "No connection is available", null, StackExchange.Redis.CommandStatus.WaitingToBeSent)));
         Assert.True(Outages.Caused(new StackExchange.Redis.RedisServerException(StackExchange.Redis.RedisErrorKind.Loading, StackExchange.Redis.CommandFlags.None, "LOADING Redis is loading the dataset in memory")));
         Assert.True(Outages.Caused(new Microsoft.Data.Sqlite.SqliteException("database is locked", 5)));
+        Assert.True(Outages.Caused(new TimeoutException("Payment 1 is still being authorized by another call.")));
 
         Assert.False(Outages.Caused(new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", new PostgresException("duplicate key value", "ERROR", "ERROR", "23505"))));
         Assert.False(Outages.Caused(new StackExchange.Redis.RedisServerException(StackExchange.Redis.RedisErrorKind.UnknownError, StackExchange.Redis.CommandFlags.None, "ERR Error running script")));
