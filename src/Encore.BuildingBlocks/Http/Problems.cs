@@ -28,43 +28,6 @@ public static class Problems
 }
 
 /// <summary>
-/// A store the request needed was down or did not answer in time: PostgreSQL restarting or
-/// failing over, Redis unreachable or stalled, SQLite busy, a wait that timed out. Nothing is wrong with the request and
-/// trying it again may work, so the answer is 503 with Retry-After, not a 500 that says we failed
-/// at it (idempotency keys make asking again safe where the outcome is unknown).
-/// </summary>
-public static class Outages
-{
-    public const int RetryAfterSeconds = 5;
-
-    public static bool Caused(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            var outage = e switch
-            {
-                // Connection failures, timeouts, a server shutting down or still starting, deadlocks:
-                // Npgsql's own list of what may succeed when tried again.
-                Npgsql.NpgsqlException npgsql => npgsql.IsTransient,
-                StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException => true,
-                // A Redis that is restarting (still loading its data), failing over, or full of clients.
-                StackExchange.Redis.RedisServerException server => server.Kind is StackExchange.Redis.RedisErrorKind.Loading
-                    or StackExchange.Redis.RedisErrorKind.MasterDown or StackExchange.Redis.RedisErrorKind.TryAgain
-                    or StackExchange.Redis.RedisErrorKind.ClusterDown or StackExchange.Redis.RedisErrorKind.MaxClients,
-                Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => true,
-                // Something we waited on did not answer in time (another instance's payment call we follow, say).
-                TimeoutException => true,
-                _ => false,
-            };
-            if (outage) return true;
-        }
-        return false;
-    }
-
-    const int SqliteBusy = 5, SqliteLocked = 6;
-}
-
-/// <summary>
 /// Turns what escapes a handler into problem+json: a malformed request keeps its 4xx status, an
 /// outage of a store is a 503 with Retry-After, anything else is a 500 with a correlation id and
 /// never a stack trace.

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
-using Encore.BuildingBlocks.Http;
 using Encore.BuildingBlocks.Persistence;
 using Encore.Contracts;
 using Microsoft.EntityFrameworkCore;
@@ -126,7 +125,7 @@ public sealed class OutboxProcessor(
             var text = $"{error.GetType().Name}: {error.Message}";
             message.LastError = text.Length > 2000 ? text[..2000] : text;
             message.LockedUntil = null;
-            if (error is AggregateException all ? all.InnerExceptions.All(Outages.Caused) : Outages.Caused(error))
+            if (Outages.Caused(error))
             {
                 // A store a consumer needs is down (Redis restarting, say): the message is fine and must
                 // not be dead-lettered for it, or a long outage would leave paid orders without their

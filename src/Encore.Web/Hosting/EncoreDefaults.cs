@@ -1,3 +1,4 @@
+using Encore.BuildingBlocks;
 using Encore.BuildingBlocks.Email;
 using Encore.BuildingBlocks.Http;
 using Encore.BuildingBlocks.Live;

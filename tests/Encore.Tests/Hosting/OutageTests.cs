@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Encore.BuildingBlocks.Http;
+using Encore.BuildingBlocks;
 using Encore.Tests.Catalog;
 using Encore.Tests.Gateway;
 using Encore.Tests.Infrastructure;
@@ -120,5 +120,7 @@ public sealed class OutageTests
         Assert.False(Outages.Caused(new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", new PostgresException("duplicate key value", "ERROR", "ERROR", "23505"))));
         Assert.False(Outages.Caused(new StackExchange.Redis.RedisServerException(StackExchange.Redis.RedisErrorKind.UnknownError, StackExchange.Redis.CommandFlags.None, "ERR Error running script")));
         Assert.False(Outages.Caused(new InvalidOperationException("a bug")));
+        Assert.True(Outages.Caused(new AggregateException(new TimeoutException("a"), new TimeoutException("b"))));
+        Assert.False(Outages.Caused(new AggregateException(new TimeoutException("a"), new InvalidOperationException("a bug"))));
     }
 }

@@ -52,15 +52,16 @@ public sealed class LateHoldTests
     EncoreAppFactory App() => EncoreAppFactory.Sqlite(seedDemo: true)
         .WithServices(s => s.AddKeyedSingleton<IHoldStore>(InventoryModule.HoldStoreBackend, store));
 
+    static async Task<(OnSale Sale, HttpClient Buyer)> SaleAndBuyerAsync(EncoreAppFactory app) =>
+        (await (await app.SignedInAsync("organizer@encore.test")).PublishOnSaleAsync(), await app.NewBuyerAsync());
+
     static async Task<List<Guid>> HeldAsync(HttpClient client, OnSale sale) => (await client.AvailabilityAsync(sale))["seats"]!["held"].Ids();
 
     [Fact]
     public async Task Without_a_key_the_hold_placed_after_its_request_failed_is_let_go()
     {
         await using var app = App();
-        var organizer = await app.SignedInAsync("organizer@encore.test");
-        var sale = await organizer.PublishOnSaleAsync();
-        var buyer = await app.NewBuyerAsync();
+        var (sale, buyer) = await SaleAndBuyerAsync(app);
 
         store.StallNext = true;
         using (var failed = await buyer.HoldSeatsAsync(sale, "A3", "A4"))
@@ -84,9 +85,7 @@ public sealed class LateHoldTests
     public async Task With_a_key_the_retry_gets_the_hold_placed_after_its_request_failed()
     {
         await using var app = App();
-        var organizer = await app.SignedInAsync("organizer@encore.test");
-        var sale = await organizer.PublishOnSaleAsync();
-        var buyer = await app.NewBuyerAsync();
+        var (sale, buyer) = await SaleAndBuyerAsync(app);
         var body = new { seatIds = new[] { sale.Seats["A5"], sale.Seats["A6"] } };
 
         store.StallNext = true;

@@ -47,6 +47,14 @@ public sealed class InterruptedPaymentTests
     static FraudSignals Signals(Order order) =>
         new("127.0.0.1", "GB", order.EventCountry, DateTimeOffset.UtcNow.AddYears(-1), DeviceId: null, DeviceRiskScore: 0, order.Admissions.Count);
 
+    /// <summary>An on-sale, and a new buyer with an unpaid order for these seats.</summary>
+    static async Task<(HttpClient Buyer, System.Text.Json.Nodes.JsonObject Order)> BuyerWithOrderAsync(EncoreAppFactory app, params string[] seats)
+    {
+        var sale = await (await app.SignedInAsync("organizer@encore.test")).PublishOnSaleAsync();
+        var buyer = await app.NewBuyerAsync();
+        return (buyer, await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, seats)).HoldIdAsync()));
+    }
+
     static async Task<int> AttemptRowsAsync(EncoreAppFactory app, Guid orderId)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -59,10 +67,7 @@ public sealed class InterruptedPaymentTests
     public async Task Paying_again_after_the_bank_said_yes_uses_that_authorization(StorageProvider provider)
     {
         await using var app = EncoreAppFactory.For(provider, seedDemo: true);
-        var organizer = await app.SignedInAsync("organizer@encore.test");
-        var sale = await organizer.PublishOnSaleAsync();
-        var buyer = await app.NewBuyerAsync();
-        var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, "A3", "A4")).HoldIdAsync());
+        var (buyer, order) = await BuyerWithOrderAsync(app, "A3", "A4");
 
         var stopped = await StartAttemptAndStopAsync(app, order.Id());
         Assert.Equal(PaymentState.Authorized, (await AuthorizeAsync(app, order.Id(), stopped)).State);
@@ -80,10 +85,7 @@ public sealed class InterruptedPaymentTests
     public async Task Paying_again_after_an_attempt_that_never_reached_the_gateway_makes_it_now()
     {
         await using var app = EncoreAppFactory.Sqlite(seedDemo: true);
-        var organizer = await app.SignedInAsync("organizer@encore.test");
-        var sale = await organizer.PublishOnSaleAsync();
-        var buyer = await app.NewBuyerAsync();
-        var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, "A5")).HoldIdAsync());
+        var (buyer, order) = await BuyerWithOrderAsync(app, "A5");
         var stopped = await StartAttemptAndStopAsync(app, order.Id());
 
         using var again = await buyer.PayAsync(order.Id(), OrdersClient.Visa);
@@ -97,10 +99,7 @@ public sealed class InterruptedPaymentTests
     public async Task Paying_again_after_a_declined_attempt_that_was_never_applied_starts_a_new_one()
     {
         await using var app = EncoreAppFactory.Sqlite(seedDemo: true);
-        var organizer = await app.SignedInAsync("organizer@encore.test");
-        var sale = await organizer.PublishOnSaleAsync();
-        var buyer = await app.NewBuyerAsync();
-        var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, "A6")).HoldIdAsync());
+        var (buyer, order) = await BuyerWithOrderAsync(app, "A6");
         var stopped = await StartAttemptAndStopAsync(app, order.Id());
         Assert.Equal(PaymentState.Failed, (await AuthorizeAsync(app, order.Id(), stopped, OrdersClient.Declined)).State);
 

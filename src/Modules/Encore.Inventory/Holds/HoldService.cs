@@ -128,7 +128,7 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
         {
             return await WithStoreAsync(layout, () => store.HoldAsync(request, ct), ct);
         }
-        catch (Exception e) when (request.IdempotencyKey is null && BuildingBlocks.Http.Outages.Caused(e))
+        catch (Exception e) when (request.IdempotencyKey is null && BuildingBlocks.Outages.Caused(e))
         {
             late.LetGo(request.HoldId, request.BuyerId, request.Ttl);
             throw;

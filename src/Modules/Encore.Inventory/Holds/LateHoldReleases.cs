@@ -1,4 +1,4 @@
-using Encore.BuildingBlocks.Http;
+using Encore.BuildingBlocks;
 using Microsoft.Extensions.Logging;
 
 namespace Encore.Inventory.Holds;

@@ -3,7 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Encore.BuildingBlocks.Http;
+using Encore.BuildingBlocks;
 using Encore.BuildingBlocks.Live;
 using Encore.WaitingRoom.Buyers;
 using Encore.WaitingRoom.Queue;
