@@ -4,7 +4,26 @@ namespace Encore.Contracts;
 /// An event one module tells the others through the transactional outbox. Implementations are
 /// immutable, past-tense records; a breaking change is a new type, never an edit.
 /// </summary>
-public interface IIntegrationEvent;
+public interface IIntegrationEvent
+{
+    /// <summary>
+    /// Events of one module with the same key reach their consumers in the order they were written,
+    /// each only once the one before it has been handled (a refund never overtakes the payment it
+    /// refunds, on any number of instances, through any retry). Null: no order to keep. Implemented
+    /// explicitly, so it is not part of the message's JSON.
+    /// </summary>
+    string? OrderingKey => null;
+}
+
+/// <summary>The ordering keys events share.</summary>
+public static class OrderingKeys
+{
+    /// <summary>Everything that happens to one order: paid, captured, refunded, disputed, its tickets issued.</summary>
+    public static string Order(Guid orderId) => $"order:{orderId:N}";
+
+    /// <summary>A catalog event's life: published, changed, cancelled.</summary>
+    public static string Event(Guid eventId) => $"event:{eventId:N}";
+}
 
 /// <summary>Delivery details a consumer needs to stay idempotent.</summary>
 /// <param name="MessageId">The outbox message id: the same for every redelivery of one event.</param>

@@ -34,6 +34,8 @@ public interface IMoneyEvent : IIntegrationEvent
     string Currency { get; }
     /// <summary>When the money moved at the gateway.</summary>
     DateTimeOffset OccurredAt { get; }
+
+    string? IIntegrationEvent.OrderingKey => OrderingKeys.Order(OrderId);
 }
 
 /// <summary>The gateway captured a payment for an order: the buyer's money is now with the platform.</summary>

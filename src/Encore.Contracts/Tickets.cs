@@ -62,5 +62,8 @@ namespace Encore.Contracts.Tickets
     /// <param name="IssuedAt">When.</param>
     public sealed record TicketsIssued(
         Guid OrderId, Guid BuyerId, string BuyerEmail, string BuyerName, Guid EventId, Guid PerformanceId,
-        IReadOnlyList<Guid> TicketIds, DateTimeOffset IssuedAt) : IIntegrationEvent;
+        IReadOnlyList<Guid> TicketIds, DateTimeOffset IssuedAt) : IIntegrationEvent
+    {
+        string? IIntegrationEvent.OrderingKey => OrderingKeys.Order(OrderId);
+    }
 }

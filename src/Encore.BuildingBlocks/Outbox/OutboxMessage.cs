@@ -19,6 +19,8 @@ public sealed class OutboxMessage
     public DateTimeOffset? LockedUntil { get; internal set; }
     public DateTimeOffset? ProcessedAt { get; internal set; }
     public string? LastError { get; internal set; }
+    /// <summary>The event's <see cref="IIntegrationEvent.OrderingKey"/>: a message waits for every earlier one with the same key.</summary>
+    public string? OrderingKey { get; private set; }
 
     OutboxMessage() { }
 
@@ -30,6 +32,7 @@ public sealed class OutboxMessage
         OccurredAt = now,
         NextAttemptAt = now,
         Status = OutboxStatus.Pending,
+        OrderingKey = integrationEvent.OrderingKey,
     };
 }
 
@@ -60,7 +63,10 @@ public static class OutboxModel
             e.Property(m => m.LockedUntil).HasColumnName("locked_until");
             e.Property(m => m.ProcessedAt).HasColumnName("processed_at");
             e.Property(m => m.LastError).HasColumnName("last_error").HasMaxLength(2000);
+            e.Property(m => m.OrderingKey).HasColumnName("ordering_key").HasMaxLength(100);
             e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+            // The claim asks, for each candidate, whether an earlier message of its key is still undelivered.
+            e.HasIndex(m => new { m.OrderingKey, m.OccurredAt }).HasFilter("ordering_key IS NOT NULL AND status <> 1");
         });
         model.Entity<InboxMessage>(e =>
         {

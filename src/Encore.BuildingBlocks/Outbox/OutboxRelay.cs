@@ -15,14 +15,22 @@ public sealed record OutboxOptions
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(60);
     public int BatchSize { get; init; } = 50;
     public int MaxAttempts { get; init; } = 8;
+    /// <summary>
+    /// How many messages of a batch one instance delivers at once. Consumers mostly wait on the
+    /// database, the hold store and the mail server, so one at a time left tickets minutes behind
+    /// payments in an on-sale. SQLite takes one writer at a time: the embedded default keeps 1.
+    /// </summary>
+    public int Parallelism { get; init; } = 1;
 }
 
 /// <summary>
 /// Delivers outbox messages of every module to in-process consumers, at least once. A message is
 /// leased before delivery: on PostgreSQL with FOR UPDATE SKIP LOCKED so several instances share
 /// the work without delivering one message twice at the same time; a crashed instance's lease
-/// simply runs out. Failures back off exponentially and end in the dead-letter state, except those
-/// of a store that is down (<see cref="Outages"/>), which wait for it however long it takes.
+/// simply runs out. A message with an ordering key waits until every earlier one with its key has
+/// been delivered, so a batch never holds two of one key and its messages can be delivered side by
+/// side. Failures back off exponentially and end in the dead-letter state, except those of a store
+/// that is down (<see cref="Outages"/>), which wait for it however long it takes.
 /// </summary>
 public sealed class OutboxProcessor(
     IServiceScopeFactory scopes,
@@ -49,8 +57,18 @@ public sealed class OutboxProcessor(
             var db = (DbContext)scope.ServiceProvider.GetRequiredService(module.ContextType);
             if (db.Model.FindEntityType(typeof(OutboxMessage)) is null) continue;
 
-            foreach (var message in await ClaimAsync(db, ct))
-                if (await DeliverAsync(db, message, ct)) delivered++;
+            var batch = await ClaimAsync(db, ct);
+            if (batch.Count == 0) continue;
+            var failures = new Exception?[batch.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = ct },
+                async (i, token) => failures[i] = await DeliverAsync(batch[i], token));
+
+            // One write records the whole batch. Should it fail, the leases run out and the batch is
+            // delivered again, which consumers' inboxes make harmless.
+            for (var i = 0; i < batch.Count; i++)
+                if (Record(batch[i], failures[i])) delivered++;
+            await db.SaveChangesAsync(CancellationToken.None);
         }
         return delivered;
     }
@@ -63,11 +81,16 @@ public sealed class OutboxProcessor(
         var postgres = db.Database.IsNpgsql();
         // SQLite stores instants as UTC ticks (ModuleModel.UseSortableInstants).
         object nowParameter = postgres ? now : now.UtcTicks;
+        // Undelivered means pending or dead-lettered: the messages after a dead letter of their key
+        // wait for an operator, as the dead letter does, rather than act on what it should have done.
         var sql =
-            $"SELECT * FROM {table} " +
-            "WHERE status = 0 AND next_attempt_at <= {0} AND (locked_until IS NULL OR locked_until < {0}) " +
-            $"ORDER BY occurred_at, id LIMIT {options.BatchSize}" +
-            (postgres ? " FOR UPDATE SKIP LOCKED" : "");
+            $"SELECT m.* FROM {table} m " +
+            "WHERE m.status = 0 AND m.next_attempt_at <= {0} AND (m.locked_until IS NULL OR m.locked_until < {0}) " +
+            $"AND (m.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM {table} e " +
+            "WHERE e.ordering_key = m.ordering_key AND e.status <> 1 " +
+            "AND (e.occurred_at < m.occurred_at OR (e.occurred_at = m.occurred_at AND e.id < m.id)))) " +
+            $"ORDER BY m.occurred_at, m.id LIMIT {options.BatchSize}" +
+            (postgres ? " FOR UPDATE OF m SKIP LOCKED" : "");
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var batch = await db.Set<OutboxMessage>().FromSqlRaw(sql, nowParameter).ToListAsync(ct);
@@ -77,7 +100,8 @@ public sealed class OutboxProcessor(
         return batch;
     }
 
-    async Task<bool> DeliverAsync(DbContext db, OutboxMessage message, CancellationToken ct)
+    /// <summary>Hands the message to every consumer of its type; answers what failed, or null.</summary>
+    async Task<Exception?> DeliverAsync(OutboxMessage message, CancellationToken ct)
     {
         try
         {
@@ -108,51 +132,58 @@ public sealed class OutboxProcessor(
                     (failures ??= []).Add(ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex);
                 }
             }
-            if (failures is [var only]) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(only);
-            if (failures is { Count: > 1 }) throw new AggregateException(failures);
-
-            message.Status = OutboxStatus.Processed;
-            message.ProcessedAt = clock.GetUtcNow();
-            message.LockedUntil = null;
-            message.Attempts++;
-            await db.SaveChangesAsync(ct);
-            Delivered.Add(1);
-            return true;
+            return failures switch
+            {
+                null => null,
+                [var only] => only,
+                _ => new AggregateException(failures),
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            var error = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
-            var text = $"{error.GetType().Name}: {error.Message}";
-            message.LastError = text.Length > 2000 ? text[..2000] : text;
-            message.LockedUntil = null;
-            if (Outages.Caused(error))
-            {
-                // A store a consumer needs is down (Redis restarting, say): the message is fine and must
-                // not be dead-lettered for it, or a long outage would leave paid orders without their
-                // tickets. It waits for the store without using up its attempts.
-                message.NextAttemptAt = clock.GetUtcNow() + OutageRetry;
-                Failed.Add(1);
-                logger.LogWarning(error, "Outbox message {MessageId} ({Type}) waits for a store that is unavailable; retrying in {Backoff}", message.Id, message.Type, OutageRetry);
-                await db.SaveChangesAsync(CancellationToken.None);
-                return false;
-            }
+            return ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
+        }
+    }
+
+    /// <summary>Records a delivery's outcome on its (tracked) message; true when it was delivered.</summary>
+    bool Record(OutboxMessage message, Exception? error)
+    {
+        message.LockedUntil = null;
+        if (error is null)
+        {
+            message.Status = OutboxStatus.Processed;
+            message.ProcessedAt = clock.GetUtcNow();
             message.Attempts++;
-            if (message.Attempts >= options.MaxAttempts)
-            {
-                message.Status = OutboxStatus.DeadLettered;
-                DeadLettered.Add(1);
-                logger.LogError(error, "Outbox message {MessageId} ({Type}) dead-lettered after {Attempts} attempts", message.Id, message.Type, message.Attempts);
-            }
-            else
-            {
-                var backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, message.Attempts)));
-                message.NextAttemptAt = clock.GetUtcNow() + backoff;
-                Failed.Add(1);
-                logger.LogWarning(error, "Outbox message {MessageId} ({Type}) failed, attempt {Attempts}; retrying in {Backoff}", message.Id, message.Type, message.Attempts, backoff);
-            }
-            await db.SaveChangesAsync(CancellationToken.None);
+            Delivered.Add(1);
+            return true;
+        }
+        var text = $"{error.GetType().Name}: {error.Message}";
+        message.LastError = text.Length > 2000 ? text[..2000] : text;
+        if (Outages.Caused(error))
+        {
+            // A store a consumer needs is down (Redis restarting, say): the message is fine and must
+            // not be dead-lettered for it, or a long outage would leave paid orders without their
+            // tickets. It waits for the store without using up its attempts.
+            message.NextAttemptAt = clock.GetUtcNow() + OutageRetry;
+            Failed.Add(1);
+            logger.LogWarning(error, "Outbox message {MessageId} ({Type}) waits for a store that is unavailable; retrying in {Backoff}", message.Id, message.Type, OutageRetry);
             return false;
         }
+        message.Attempts++;
+        if (message.Attempts >= options.MaxAttempts)
+        {
+            message.Status = OutboxStatus.DeadLettered;
+            DeadLettered.Add(1);
+            logger.LogError(error, "Outbox message {MessageId} ({Type}) dead-lettered after {Attempts} attempts", message.Id, message.Type, message.Attempts);
+        }
+        else
+        {
+            var backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, message.Attempts)));
+            message.NextAttemptAt = clock.GetUtcNow() + backoff;
+            Failed.Add(1);
+            logger.LogWarning(error, "Outbox message {MessageId} ({Type}) failed, attempt {Attempts}; retrying in {Backoff}", message.Id, message.Type, message.Attempts, backoff);
+        }
+        return false;
     }
 }
 
@@ -197,9 +228,9 @@ public sealed class IntegrationEventTypes
 
 public static class OutboxRegistration
 {
-    public static IServiceCollection AddOutboxRelay(this IServiceCollection services, params Type[] extraEventTypes)
+    public static IServiceCollection AddOutboxRelay(this IServiceCollection services, OutboxOptions options, params Type[] extraEventTypes)
     {
-        services.AddSingleton(new OutboxOptions());
+        services.AddSingleton(options);
         services.AddSingleton(new IntegrationEventTypes(extraEventTypes));
         services.AddSingleton<OutboxProcessor>();
         services.AddHostedService<OutboxRelay>();

@@ -68,7 +68,9 @@ internal static class EncoreDefaults
         services.AddEmail(builder.Configuration);
         services.AddRedisWhenConfigured(storage);
         services.AddLiveBroadcast(storage);
-        services.AddOutboxRelay();
+        // Each instance delivers several outbox messages at once on PostgreSQL (Encore:Outbox:Parallelism);
+        // SQLite takes one writer at a time, so the embedded default delivers one by one.
+        services.AddOutboxRelay(new OutboxOptions { Parallelism = builder.Configuration.GetValue("Encore:Outbox:Parallelism", storage.IsPostgres ? 4 : 1) });
         services.AddGateway(builder.Configuration, storage);
 
         var health = services.AddHealthChecks();

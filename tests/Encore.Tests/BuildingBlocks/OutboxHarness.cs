@@ -14,6 +14,12 @@ namespace Encore.Tests.BuildingBlocks;
 /// <summary>A test-only integration event; the relay learns its type the way a module's extra events would be passed in.</summary>
 public sealed record CounterIncremented(Guid CounterId, int By) : IIntegrationEvent;
 
+/// <summary>A test-only event whose steps of one counter must arrive in order.</summary>
+public sealed record CounterStepped(Guid CounterId, int Step) : IIntegrationEvent
+{
+    string? IIntegrationEvent.OrderingKey => $"counter:{CounterId:N}";
+}
+
 public sealed class Counter
 {
     public Guid Id { get; set; }
@@ -93,6 +99,65 @@ internal sealed class OutageHandler(Deliveries deliveries, StoreSwitch store) : 
     }
 }
 
+/// <summary>Records the steps it sees; fails a step while it is listed in <see cref="StepFailures"/>.</summary>
+internal sealed class StepHandler(StepFailures failures, StepLog log) : IIntegrationEventHandler<CounterStepped>
+{
+    public async Task HandleAsync(CounterStepped e, IntegrationEventContext context, CancellationToken cancellationToken)
+    {
+        log.Enter();
+        try
+        {
+            await log.WaitAsync(cancellationToken);
+            if (failures.Steps.ContainsKey((e.CounterId, e.Step))) throw new InvalidOperationException($"step {e.Step} refused");
+            log.Seen.Enqueue(e);
+        }
+        finally
+        {
+            log.Leave();
+        }
+    }
+}
+
+public sealed class StepFailures
+{
+    public ConcurrentDictionary<(Guid Counter, int Step), bool> Steps { get; } = new();
+}
+
+/// <summary>What <see cref="StepHandler"/> saw, and how many deliveries were in flight at once.</summary>
+public sealed class StepLog
+{
+    int inFlight;
+    public ConcurrentQueue<CounterStepped> Seen { get; } = new();
+    public int MostInFlight { get; private set; }
+    /// <summary>When set, a delivery waits until this many are in flight together (or the timeout).</summary>
+    public int WaitForTogether { get; init; }
+    readonly TaskCompletionSource together = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Enter()
+    {
+        lock (Seen)
+        {
+            inFlight++;
+            MostInFlight = Math.Max(MostInFlight, inFlight);
+            if (WaitForTogether > 0 && inFlight >= WaitForTogether) together.TrySetResult();
+        }
+    }
+
+    public void Leave()
+    {
+        lock (Seen) inFlight--;
+    }
+
+    public async Task WaitAsync(CancellationToken ct)
+    {
+        if (WaitForTogether <= 0) return;
+        // Bounded on the real clock: delivered one by one, the deliveries would never meet.
+        await Task.WhenAny(together.Task, Task.Delay(TimeSpan.FromSeconds(10), ct));
+    }
+
+    public IEnumerable<int> StepsOf(Guid counterId) => Seen.Where(s => s.CounterId == counterId).Select(s => s.Step);
+}
+
 /// <summary>An idempotent consumer: records the message in its inbox in the same transaction as its change.</summary>
 internal sealed class CountingConsumer(OutboxTestDb db, TimeProvider clock, Deliveries deliveries) : IIntegrationEventHandler<CounterIncremented>
 {
@@ -133,7 +198,7 @@ internal sealed class OutboxHarness : IAsyncDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(Deliveries);
         services.AddSingleton(options);
-        services.AddSingleton(new IntegrationEventTypes([typeof(CounterIncremented)]));
+        services.AddSingleton(new IntegrationEventTypes([typeof(CounterIncremented), typeof(CounterStepped)]));
         services.AddModuleDbContext<OutboxTestDb, SqliteOutboxTestDb, PostgresOutboxTestDb>(configuration, OutboxTestDb.Schema);
         handlers(services);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
@@ -168,6 +233,23 @@ internal sealed class OutboxHarness : IAsyncDisposable
         await db.SaveChangesAsync();
         return counter.Id;
     });
+
+    /// <summary>Writes events in one transaction each, a tick of the clock apart, as separate requests would.</summary>
+    public async Task<List<Guid>> PublishAsync(params IIntegrationEvent[] events)
+    {
+        var ids = new List<Guid>();
+        foreach (var e in events)
+        {
+            ids.Add(await WithDbAsync(async db =>
+            {
+                db.AddToOutbox(e, Clock);
+                await db.SaveChangesAsync();
+                return db.Set<OutboxMessage>().Local.Single().Id;
+            }));
+            Clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        return ids;
+    }
 
     public async ValueTask DisposeAsync() => await Services.DisposeAsync();
 }

@@ -237,6 +237,103 @@ public sealed class OutboxTests
         Assert.Equal(1, harness.Deliveries.Calls);
     }
 
+    static Action<IServiceCollection> Steps(StepFailures failures, StepLog log) => s => s
+        .AddSingleton(failures).AddSingleton(log).AddScoped<IIntegrationEventHandler<CounterStepped>, StepHandler>();
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_message_waits_while_an_earlier_one_with_its_key_is_retried(StorageProvider provider)
+    {
+        // A refund must never overtake the payment it refunds: were it handled first, the payment's
+        // tickets would be issued after the refund had voided none, and admit at the gate.
+        var failures = new StepFailures();
+        var log = new StepLog();
+        await using var harness = await OutboxHarness.StartAsync(provider, Steps(failures, log));
+        var (order, other) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        failures.Steps[(order, 1)] = true;
+        await harness.PublishAsync(new CounterStepped(order, 1), new CounterStepped(order, 2), new CounterStepped(other, 1));
+        var processor = harness.NewProcessor();
+
+        // Step 1 fails and backs off; step 2 waits for it; another key goes on.
+        Assert.Equal(1, await processor.ProcessOnceAsync(CancellationToken.None));
+        Assert.Empty(log.StepsOf(order));
+        Assert.Equal([1], log.StepsOf(other));
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await processor.ProcessOnceAsync(CancellationToken.None));
+        var second = (await harness.MessagesAsync()).Single(m => m.Payload.Contains("\"step\":2"));
+        Assert.Equal((OutboxStatus.Pending, 0), (second.Status, second.Attempts));
+
+        // Step 1 goes through on its retry; step 2 follows, in order.
+        failures.Steps.Clear();
+        harness.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await processor.ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal(1, await processor.ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal([1, 2], log.StepsOf(order));
+        Assert.All(await harness.MessagesAsync(), m => Assert.Equal(OutboxStatus.Processed, m.Status));
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_message_waits_while_another_instance_holds_an_earlier_one_with_its_key(StorageProvider provider)
+    {
+        var log = new StepLog();
+        await using var harness = await OutboxHarness.StartAsync(provider, Steps(new StepFailures(), log));
+        var order = Guid.CreateVersion7();
+        var ids = await harness.PublishAsync(new CounterStepped(order, 1), new CounterStepped(order, 2));
+        // Another instance leased step 1 and is still delivering it.
+        var leasedUntil = harness.Clock.GetUtcNow() + TimeSpan.FromSeconds(30);
+        await harness.WithDbAsync(db => db.Set<OutboxMessage>().Where(m => m.Id == ids[0]).ExecuteUpdateAsync(u => u.SetProperty(m => m.LockedUntil, leasedUntil)));
+
+        Assert.Equal(0, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        Assert.Empty(log.Seen);
+
+        // That instance marks step 1 delivered: step 2 may go.
+        await harness.WithDbAsync(db => db.Set<OutboxMessage>().Where(m => m.Id == ids[0])
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Processed).SetProperty(m => m.LockedUntil, (DateTimeOffset?)null)));
+        Assert.Equal(1, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal([2], log.StepsOf(order));
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task The_messages_after_a_dead_letter_of_their_key_wait_for_an_operator(StorageProvider provider)
+    {
+        var failures = new StepFailures();
+        var log = new StepLog();
+        await using var harness = await OutboxHarness.StartAsync(provider, Steps(failures, log), new OutboxOptions { MaxAttempts = 1 });
+        var order = Guid.CreateVersion7();
+        failures.Steps[(order, 1)] = true;
+        await harness.PublishAsync(new CounterStepped(order, 1), new CounterStepped(order, 2));
+        var processor = harness.NewProcessor();
+
+        Assert.Equal(0, await processor.ProcessOnceAsync(CancellationToken.None));
+        harness.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, await processor.ProcessOnceAsync(CancellationToken.None));
+        var messages = await harness.MessagesAsync();
+        Assert.Equal([OutboxStatus.DeadLettered, OutboxStatus.Pending], messages.Select(m => m.Status));
+        Assert.Equal(0, messages[1].Attempts);
+        Assert.Empty(log.Seen);
+    }
+
+    [Fact]
+    public async Task Messages_of_different_keys_are_delivered_side_by_side_on_postgres()
+    {
+        var log = new StepLog { WaitForTogether = 3 };
+        await using var harness = await OutboxHarness.StartAsync(StorageProvider.Postgres, Steps(new StepFailures(), log), new OutboxOptions { Parallelism = 3 });
+        var (a, b, c) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        await harness.PublishAsync(new CounterStepped(a, 1), new CounterStepped(b, 1), new CounterStepped(a, 2), new CounterStepped(c, 1));
+
+        // One pass: a's first step, b's and c's are delivered together; a's second waits for its first.
+        Assert.Equal(3, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal(3, log.MostInFlight);
+        Assert.Equal(1, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal([1, 2], log.StepsOf(a));
+        Assert.Equal(4, log.Seen.Count);
+    }
+
     [Fact]
     public void Extra_event_types_may_repeat_contract_types()
     {

@@ -68,6 +68,11 @@ namespace Encore.Identity.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
+                    b.Property<string>("OrderingKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("ordering_key");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("text")
@@ -88,6 +93,9 @@ namespace Encore.Identity.Migrations.Postgres
                         .HasColumnName("type");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrderingKey", "OccurredAt")
+                        .HasFilter("ordering_key IS NOT NULL AND status <> 1");
 
                     b.HasIndex("Status", "NextAttemptAt");
 

@@ -114,6 +114,11 @@ namespace Encore.Orders.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
+                    b.Property<string>("OrderingKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("ordering_key");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("text")
@@ -134,6 +139,9 @@ namespace Encore.Orders.Migrations.Postgres
                         .HasColumnName("type");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrderingKey", "OccurredAt")
+                        .HasFilter("ordering_key IS NOT NULL AND status <> 1");
 
                     b.HasIndex("Status", "NextAttemptAt");
 

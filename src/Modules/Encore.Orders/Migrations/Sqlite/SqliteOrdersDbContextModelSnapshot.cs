@@ -108,6 +108,11 @@ namespace Encore.Orders.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("occurred_at");
 
+                    b.Property<string>("OrderingKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ordering_key");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -128,6 +133,9 @@ namespace Encore.Orders.Migrations.Sqlite
                         .HasColumnName("type");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrderingKey", "OccurredAt")
+                        .HasFilter("ordering_key IS NOT NULL AND status <> 1");
 
                     b.HasIndex("Status", "NextAttemptAt");
 

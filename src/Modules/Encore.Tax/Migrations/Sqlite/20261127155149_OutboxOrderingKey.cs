@@ -1,0 +1,39 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Encore.Tax.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class OutboxOrderingKey : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ordering_key",
+                table: "tax_outbox_messages",
+                type: "TEXT",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tax_outbox_messages_ordering_key_occurred_at",
+                table: "tax_outbox_messages",
+                columns: new[] { "ordering_key", "occurred_at" },
+                filter: "ordering_key IS NOT NULL AND status <> 1");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_tax_outbox_messages_ordering_key_occurred_at",
+                table: "tax_outbox_messages");
+
+            migrationBuilder.DropColumn(
+                name: "ordering_key",
+                table: "tax_outbox_messages");
+        }
+    }
+}
