@@ -24,12 +24,12 @@ internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options,
 
         var counts = await CountAsync(attempt, card?.Fingerprint, ct);
         if (counts.Account > Rules.AccountVelocityLimit)
-            reasons.Add(new("velocity.account", 30, $"{counts.Account} attempts from this account in {Rules.AccountVelocityMinutes} min (limit {Rules.AccountVelocityLimit})"));
+            reasons.Add(new("velocity.account", 30, $"more than {Rules.AccountVelocityLimit} attempts from this account in {Rules.AccountVelocityMinutes} min"));
 
         if (card is not null)
         {
             if (counts.Card > Rules.CardVelocityLimit)
-                reasons.Add(new("velocity.card", 30, $"{counts.Card} attempts with this card in {Rules.CardVelocityMinutes} min (limit {Rules.CardVelocityLimit})"));
+                reasons.Add(new("velocity.card", 30, $"more than {Rules.CardVelocityLimit} attempts with this card in {Rules.CardVelocityMinutes} min"));
             if (counts.CardAccounts > Rules.CardAccountsLimit)
                 reasons.Add(new("card.shared", 40, $"this card was used by {counts.CardAccounts} accounts within a day (limit {Rules.CardAccountsLimit})"));
         }
@@ -37,13 +37,13 @@ internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options,
         if (!string.IsNullOrEmpty(attempt.DeviceId))
         {
             if (counts.Device > Rules.DeviceVelocityLimit)
-                reasons.Add(new("velocity.device", 20, $"{counts.Device} attempts from this device in {Rules.DeviceVelocityMinutes} min (limit {Rules.DeviceVelocityLimit})"));
+                reasons.Add(new("velocity.device", 20, $"more than {Rules.DeviceVelocityLimit} attempts from this device in {Rules.DeviceVelocityMinutes} min"));
             if (counts.DeviceAccounts > Rules.DeviceAccountsLimit)
                 reasons.Add(new("device.shared", 30, $"this device paid for {counts.DeviceAccounts} accounts within a day (limit {Rules.DeviceAccountsLimit})"));
         }
 
         if (!string.IsNullOrEmpty(attempt.IpAddress) && counts.Ip > Rules.IpVelocityLimit)
-            reasons.Add(new("velocity.ip", 20, $"{counts.Ip} attempts from {attempt.IpAddress} in {Rules.IpVelocityMinutes} min (limit {Rules.IpVelocityLimit})"));
+            reasons.Add(new("velocity.ip", 20, $"more than {Rules.IpVelocityLimit} attempts from {attempt.IpAddress} in {Rules.IpVelocityMinutes} min"));
 
         var ipCountry = Normalize(signals.IpCountry) ?? IpCountries.Lookup(attempt.IpAddress, Rules.IpCountries);
         var billing = Normalize(signals.BillingCountry);
@@ -96,11 +96,17 @@ internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options,
 
     sealed record Counts(int Account, int Card, int CardAccounts, int Device, int DeviceAccounts, int Ip);
 
+    /// <summary>The most attempts a velocity count reads: a limit at or above it turns its rule off.</summary>
+    public const int VelocityCountCeiling = 1000;
+
+    /// <summary>How many of a card's or device's latest attempts of the day the shared-by-accounts rules look at; a limit at or above it turns the rule off.</summary>
+    public const int SharedLookback = 100;
+
     /// <summary>
     /// Every velocity count in one query (one round trip per payment instead of six), taken after the
     /// attempt's own row was committed (PaymentService). Each count therefore includes the attempt
     /// itself and every attempt committed before the count began: of a burst sharing a key, the k-th
-    /// to commit sees at least k, so no more attempts than the limit pass a rule however many arrive
+    /// to commit sees at least k (or the count's stop, one past the limit), so no more attempts than the limit pass a rule however many arrive
     /// at once, on any number of instances — without a lock, so buyers behind one address or paying
     /// with one card never queue behind each other. A burst may count more than the attempts before
     /// it (all commit, then all count), which errs towards 3-D Secure, never towards letting through.
@@ -114,22 +120,28 @@ internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options,
         var device = now.AddMinutes(-Rules.DeviceVelocityMinutes);
         var ip = now.AddMinutes(-Rules.IpVelocityMinutes);
         var day = now.AddDays(-1);
-        var since = new[] { account, card, device, ip, day }.Min();
         var buyer = attempt.BuyerId;
         var deviceId = string.IsNullOrEmpty(attempt.DeviceId) ? null : attempt.DeviceId;
         var address = string.IsNullOrEmpty(attempt.IpAddress) ? null : attempt.IpAddress;
-        var counts = await db.Attempts.AsNoTracking()
-            .Where(a => a.CreatedAt >= since
-                && (a.BuyerId == buyer || (fingerprint != null && a.CardFingerprint == fingerprint) || (deviceId != null && a.DeviceId == deviceId) || (address != null && a.IpAddress == address)))
-            .GroupBy(a => 1)
-            .Select(g => new Counts(
-                g.Count(a => a.BuyerId == buyer && a.CreatedAt >= account),
-                g.Count(a => fingerprint != null && a.CardFingerprint == fingerprint && a.CreatedAt >= card),
-                g.Where(a => fingerprint != null && a.CardFingerprint == fingerprint && a.CreatedAt >= day && a.BuyerId != buyer).Select(a => a.BuyerId).Distinct().Count(),
-                g.Count(a => deviceId != null && a.DeviceId == deviceId && a.CreatedAt >= device),
-                g.Where(a => deviceId != null && a.DeviceId == deviceId && a.CreatedAt >= day && a.BuyerId != buyer).Select(a => a.BuyerId).Distinct().Count(),
-                g.Count(a => address != null && a.IpAddress == address && a.CreatedAt >= ip)))
-            .SingleOrDefaultAsync(ct) ?? new Counts(0, 0, 0, 0, 0, 0);
+        // Each count stops one past its limit: beyond that the decision is the same, and an address
+        // thousands of fans share (a venue's Wi-Fi, a carrier's NAT) would otherwise cost every payment
+        // a scan of all their attempts, each slower than the last.
+        // A rule that is off (its limit at or above what a count reads) reads nothing.
+        static int UpTo(int limit) => limit >= VelocityCountCeiling ? 0 : Math.Max(limit + 1, 1);
+        static int Latest(int limit) => limit >= SharedLookback ? 0 : SharedLookback;
+        var (accountCap, cardCap, deviceCap, ipCap) = (UpTo(Rules.AccountVelocityLimit), UpTo(Rules.CardVelocityLimit), UpTo(Rules.DeviceVelocityLimit), UpTo(Rules.IpVelocityLimit));
+        var (cardLatest, deviceLatest) = (Latest(Rules.CardAccountsLimit), Latest(Rules.DeviceAccountsLimit));
+        var attempts = db.Attempts.AsNoTracking();
+        var counts = await attempts.Where(a => a.Id == attempt.Id).Select(_ => new Counts(
+                attempts.Where(a => a.BuyerId == buyer && a.CreatedAt >= account).Take(accountCap).Count(),
+                attempts.Where(a => fingerprint != null && a.CardFingerprint == fingerprint && a.CreatedAt >= card).Take(cardCap).Count(),
+                attempts.Where(a => fingerprint != null && a.CardFingerprint == fingerprint && a.CreatedAt >= day)
+                    .OrderByDescending(a => a.CreatedAt).Take(cardLatest).Where(a => a.BuyerId != buyer).Select(a => a.BuyerId).Distinct().Count(),
+                attempts.Where(a => deviceId != null && a.DeviceId == deviceId && a.CreatedAt >= device).Take(deviceCap).Count(),
+                attempts.Where(a => deviceId != null && a.DeviceId == deviceId && a.CreatedAt >= day)
+                    .OrderByDescending(a => a.CreatedAt).Take(deviceLatest).Where(a => a.BuyerId != buyer).Select(a => a.BuyerId).Distinct().Count(),
+                attempts.Where(a => address != null && a.IpAddress == address && a.CreatedAt >= ip).Take(ipCap).Count()))
+            .SingleAsync(ct);
         // The attempt is stored before it is counted: at least 1 whatever the row's own values.
         return new Counts(Math.Max(1, counts.Account), Math.Max(1, counts.Card), counts.CardAccounts + 1,
             Math.Max(1, counts.Device), counts.DeviceAccounts + 1, Math.Max(1, counts.Ip));

@@ -490,6 +490,8 @@ namespace Encore.Inventory.Migrations.Postgres
 
                     b.HasKey("AdmissionId");
 
+                    b.HasIndex("OrderId");
+
                     b.HasIndex("PerformanceId", "BuyerId");
 
                     b.HasIndex("PerformanceId", "SeatId");

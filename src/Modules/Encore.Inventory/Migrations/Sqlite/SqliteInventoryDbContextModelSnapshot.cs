@@ -482,6 +482,8 @@ namespace Encore.Inventory.Migrations.Sqlite
 
                     b.HasKey("AdmissionId");
 
+                    b.HasIndex("OrderId");
+
                     b.HasIndex("PerformanceId", "BuyerId");
 
                     b.HasIndex("PerformanceId", "SeatId");
