@@ -15,6 +15,8 @@ using Encore.Tests.Infrastructure;
 using Encore.Tests.Inventory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Encore.Tests.Tickets;
 
 namespace Encore.Tests.Orders;
 
@@ -70,6 +72,68 @@ public sealed class RefundTests
         Assert.Equal(HttpStatusCode.Created, (await buyer.HoldSeatsAsync(sale, "B1")).StatusCode);
         var mailbox = app.Services.GetRequiredService<DevelopmentMailbox>();
         Assert.Contains(mailbox.Newest(), m => m.Message.Subject.StartsWith("Refund of", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task A_refund_made_while_another_instance_still_delivers_the_payment_voids_the_tickets_issued_after_it(StorageProvider provider)
+    {
+        // No relay of its own: the test delivers, and plays the other instance.
+        await using var app = EncoreAppFactory.For(provider, seedDemo: true).WithServices(services =>
+            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(OutboxRelay))));
+        var processor = app.Service<OutboxProcessor>();
+        using var setUp = new CancellationTokenSource();
+        var pump = Task.Run(async () =>
+        {
+            while (!setUp.IsCancellationRequested)
+            {
+                await processor.ProcessOnceAsync(CancellationToken.None);
+                await Task.Delay(50);
+            }
+        });
+        var organizer = await app.SignedInAsync("organizer@encore.test");
+        var sale = await organizer.PublishOnSaleAsync(InventoryClient.Hall(floorCapacity: 10));
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PutAsJsonAsync($"/api/organizer/events/{sale.EventId}/sales-settings", new { refundPolicy = "full" })).StatusCode);
+        var buyer = await app.NewBuyerAsync();
+        var order = await buyer.OrderFromHoldAsync(await (await buyer.HoldSeatsAsync(sale, "A6", "A7")).HoldIdAsync());
+        await setUp.CancelAsync();
+        await pump;
+
+        Assert.Equal("fulfilled", (await (await buyer.PayAsync(order.Id(), OrdersClient.Visa)).ReadJsonAsync()).Status());
+        // Another instance has claimed OrderPaid and is still handing it to its consumers.
+        async Task<int> LeaseOrderPaidAsync(DateTimeOffset? until)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<OrdersDbContext>().Set<OutboxMessage>()
+                .Where(m => m.Type == typeof(OrderPaid).FullName).ExecuteUpdateAsync(u => u.SetProperty(m => m.LockedUntil, until));
+        }
+        Assert.Equal(1, await LeaseOrderPaidAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
+        var refunded = order["admissions"]!.AsArray()[0]!["id"]!.GetValue<Guid>();
+        var kept = order["admissions"]!.AsArray()[1]!["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.Created, (await buyer.PostAsJsonAsync($"/api/orders/{order.Id()}/refunds", new { admissionIds = new[] { refunded } })).StatusCode);
+
+        // This instance's pass leaves the refund for later: it must not act before the payment has.
+        await processor.ProcessOnceAsync(CancellationToken.None);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var waiting = await scope.ServiceProvider.GetRequiredService<OrdersDbContext>().Set<OutboxMessage>().AsNoTracking()
+                .SingleAsync(m => m.Type == typeof(AdmissionsRefunded).FullName);
+            Assert.Equal((OutboxStatus.Pending, 0), (waiting.Status, waiting.Attempts));
+        }
+
+        // The other instance died mid-delivery; once its lease is gone the payment goes first, then the refund.
+        await LeaseOrderPaidAsync(null);
+        await app.DeliverAsync();
+        var tickets = await app.WithTicketsAsync(db => db.Tickets.AsNoTracking().Where(t => t.OrderId == order.Id()).ToListAsync());
+        Assert.Equal(Encore.Tickets.Model.TicketStatus.Voided, tickets.Single(t => t.AdmissionId == refunded).Status);
+        Assert.Equal(Encore.Tickets.Model.TicketStatus.Valid, tickets.Single(t => t.AdmissionId == kept).Status);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var sold = await scope.ServiceProvider.GetRequiredService<Encore.Inventory.InventoryDbContext>().SoldPlaces.AsNoTracking()
+                .Where(p => p.OrderId == order.Id()).Select(p => p.AdmissionId).ToListAsync();
+            Assert.Equal([kept], sold);
+        }
     }
 
     [Theory]
