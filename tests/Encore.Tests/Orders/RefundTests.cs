@@ -108,7 +108,7 @@ public sealed class RefundTests
             return await scope.ServiceProvider.GetRequiredService<OrdersDbContext>().Set<OutboxMessage>()
                 .Where(m => m.Type == typeof(OrderPaid).FullName).ExecuteUpdateAsync(u => u.SetProperty(m => m.LockedUntil, until));
         }
-        Assert.Equal(1, await LeaseOrderPaidAsync(DateTimeOffset.UtcNow.AddMinutes(5)));
+        Assert.Equal(1, await LeaseOrderPaidAsync(app.Service<TimeProvider>().GetUtcNow().AddMinutes(5)));
         var refunded = order["admissions"]!.AsArray()[0]!["id"]!.GetValue<Guid>();
         var kept = order["admissions"]!.AsArray()[1]!["id"]!.GetValue<Guid>();
         Assert.Equal(HttpStatusCode.Created, (await buyer.PostAsJsonAsync($"/api/orders/{order.Id()}/refunds", new { admissionIds = new[] { refunded } })).StatusCode);
