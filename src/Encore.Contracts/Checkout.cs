@@ -22,10 +22,7 @@ namespace Encore.Contracts.Orders
     /// </param>
     public sealed record OrderPaid(
         Guid OrderId, Guid BuyerId, string BuyerEmail, string BuyerName, Guid OrganizerId, Guid EventId, Guid PerformanceId,
-        string Currency, IReadOnlyList<PaidAdmission> Admissions, DateTimeOffset PaidAt, Guid? HoldId = null) : IIntegrationEvent
-    {
-        string? IIntegrationEvent.OrderingKey => OrderingKeys.Order(OrderId);
-    }
+        string Currency, IReadOnlyList<PaidAdmission> Admissions, DateTimeOffset PaidAt, Guid? HoldId = null) : IOrderEvent;
 
     /// <summary>One admission of a paid order.</summary>
     /// <param name="AdmissionId">The order line unit; the ticket is issued once per admission id.</param>
@@ -51,10 +48,8 @@ namespace Encore.Contracts.Orders
     /// <param name="EventCancelled">The refund is for a cancelled event.</param>
     /// <param name="OccurredAt">When the refund succeeded.</param>
     public sealed record AdmissionsRefunded(
-        Guid OrderId, Guid RefundId, Guid EventId, Guid PerformanceId, IReadOnlyList<Guid> AdmissionIds, bool EventCancelled, DateTimeOffset OccurredAt) : IIntegrationEvent
+        Guid OrderId, Guid RefundId, Guid EventId, Guid PerformanceId, IReadOnlyList<Guid> AdmissionIds, bool EventCancelled, DateTimeOffset OccurredAt) : IOrderEvent
     {
-        string? IIntegrationEvent.OrderingKey => OrderingKeys.Order(OrderId);
-
         /// <summary>The buyer of the order (empty in messages written before it was added).</summary>
         public Guid BuyerId { get; init; }
 
@@ -181,14 +176,8 @@ namespace Encore.Contracts.Payments
     /// A payment that was waiting (a 3-D Secure challenge, an operator's review) is now authorized.
     /// Published by Payments when the gateway's webhook or the buyer's return says so; Orders confirms.
     /// </summary>
-    public sealed record PaymentAuthorized(Guid PaymentId, Guid OrderId, long Amount, string Currency, DateTimeOffset OccurredAt) : IIntegrationEvent
-    {
-        string? IIntegrationEvent.OrderingKey => OrderingKeys.Order(OrderId);
-    }
+    public sealed record PaymentAuthorized(Guid PaymentId, Guid OrderId, long Amount, string Currency, DateTimeOffset OccurredAt) : IOrderEvent;
 
     /// <summary>A payment that was waiting failed (challenge failed, review rejected, declined late); Orders lets the buyer try again.</summary>
-    public sealed record PaymentFailed(Guid PaymentId, Guid OrderId, string FailureCode, string FailureMessage, DateTimeOffset OccurredAt) : IIntegrationEvent
-    {
-        string? IIntegrationEvent.OrderingKey => OrderingKeys.Order(OrderId);
-    }
+    public sealed record PaymentFailed(Guid PaymentId, Guid OrderId, string FailureCode, string FailureMessage, DateTimeOffset OccurredAt) : IOrderEvent;
 }

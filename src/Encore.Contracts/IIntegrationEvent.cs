@@ -15,6 +15,24 @@ public interface IIntegrationEvent
     string? OrderingKey => null;
 }
 
+/// <summary>An event about one order: it keeps its place among the order's other events.</summary>
+public interface IOrderEvent : IIntegrationEvent
+{
+    /// <summary>The order the event is about.</summary>
+    Guid OrderId { get; }
+
+    string? IIntegrationEvent.OrderingKey => OrderingKeys.Order(OrderId);
+}
+
+/// <summary>An event about one catalog event: it keeps its place among that event's other events.</summary>
+public interface ICatalogEvent : IIntegrationEvent
+{
+    /// <summary>The catalog event.</summary>
+    Guid EventId { get; }
+
+    string? IIntegrationEvent.OrderingKey => OrderingKeys.Event(EventId);
+}
+
 /// <summary>The ordering keys events share.</summary>
 public static class OrderingKeys
 {

@@ -22,20 +22,16 @@ public sealed record MoneyBreakdown(long FaceValue, long ServiceFee, long Facili
 public sealed record TaxPortion(string Jurisdiction, long Amount);
 
 /// <summary>A money movement the ledger records. Each has a source id that identifies it for good, so it is posted once.</summary>
-public interface IMoneyEvent : IIntegrationEvent
+public interface IMoneyEvent : IOrderEvent
 {
     /// <summary>The id of the payment, refund or chargeback: the ledger posts each at most once.</summary>
     Guid SourceId { get; }
-    /// <summary>The order the money belongs to.</summary>
-    Guid OrderId { get; }
     /// <summary>The organizer whose event was sold.</summary>
     Guid OrganizerId { get; }
     /// <summary>ISO 4217 code of every amount in the event.</summary>
     string Currency { get; }
     /// <summary>When the money moved at the gateway.</summary>
     DateTimeOffset OccurredAt { get; }
-
-    string? IIntegrationEvent.OrderingKey => OrderingKeys.Order(OrderId);
 }
 
 /// <summary>The gateway captured a payment for an order: the buyer's money is now with the platform.</summary>

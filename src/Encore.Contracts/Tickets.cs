@@ -62,8 +62,5 @@ namespace Encore.Contracts.Tickets
     /// <param name="IssuedAt">When.</param>
     public sealed record TicketsIssued(
         Guid OrderId, Guid BuyerId, string BuyerEmail, string BuyerName, Guid EventId, Guid PerformanceId,
-        IReadOnlyList<Guid> TicketIds, DateTimeOffset IssuedAt) : IIntegrationEvent
-    {
-        string? IIntegrationEvent.OrderingKey => OrderingKeys.Order(OrderId);
-    }
+        IReadOnlyList<Guid> TicketIds, DateTimeOffset IssuedAt) : IOrderEvent;
 }

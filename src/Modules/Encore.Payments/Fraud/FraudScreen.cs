@@ -97,18 +97,18 @@ internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options,
     sealed record Counts(int Account, int Card, int CardAccounts, int Device, int DeviceAccounts, int Ip);
 
     /// <summary>The most attempts a velocity count reads: a limit at or above it turns its rule off.</summary>
-    public const int VelocityCountCeiling = 1000;
+    const int VelocityCountCeiling = 1000;
 
     /// <summary>How many of a card's or device's latest attempts of the day the shared-by-accounts rules look at; a limit at or above it turns the rule off.</summary>
-    public const int SharedLookback = 100;
+    const int SharedLookback = 100;
 
     /// <summary>
     /// Every velocity count in one query (one round trip per payment instead of six), taken after the
     /// attempt's own row was committed (PaymentService). Each count therefore includes the attempt
     /// itself and every attempt committed before the count began: of a burst sharing a key, the k-th
-    /// to commit sees at least k (or the count's stop, one past the limit), so no more attempts than the limit pass a rule however many arrive
-    /// at once, on any number of instances — without a lock, so buyers behind one address or paying
-    /// with one card never queue behind each other. A burst may count more than the attempts before
+    /// to commit sees at least k (or the count's stop, one past the limit), so no more attempts than
+    /// the limit pass a rule however many arrive at once, on any number of instances — without a lock,
+    /// so buyers behind one address or paying with one card never queue behind each other. A burst may count more than the attempts before
     /// it (all commit, then all count), which errs towards 3-D Secure, never towards letting through.
     /// The distinct-account counts count the other accounts, plus this one.
     /// </summary>
@@ -125,8 +125,8 @@ internal sealed class FraudScreen(PaymentsDbContext db, PaymentsOptions options,
         var address = string.IsNullOrEmpty(attempt.IpAddress) ? null : attempt.IpAddress;
         // Each count stops one past its limit: beyond that the decision is the same, and an address
         // thousands of fans share (a venue's Wi-Fi, a carrier's NAT) would otherwise cost every payment
-        // a scan of all their attempts, each slower than the last.
-        // A rule that is off (its limit at or above what a count reads) reads nothing.
+        // a scan of all their attempts, each slower than the last. A rule that is off (its limit at or
+        // above what a count reads) reads nothing.
         static int UpTo(int limit) => limit >= VelocityCountCeiling ? 0 : Math.Max(limit + 1, 1);
         static int Latest(int limit) => limit >= SharedLookback ? 0 : SharedLookback;
         var (accountCap, cardCap, deviceCap, ipCap) = (UpTo(Rules.AccountVelocityLimit), UpTo(Rules.CardVelocityLimit), UpTo(Rules.DeviceVelocityLimit), UpTo(Rules.IpVelocityLimit));
