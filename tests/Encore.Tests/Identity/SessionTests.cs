@@ -186,15 +186,23 @@ public sealed class SessionTests
         await using var app = EncoreAppFactory.Sqlite(seedDemo: true);
         var laptop = await SignedInAsync(app);
         var phone = await SteppedUpAsync(app);
+        // A third browser: the page then lists two sessions to sign out, each with a form of its own.
+        var tablet = await SteppedUpAsync(app);
         var seller = new PageVisitor(app);
         await seller.SignInAsync("seller@encore.test");
-        var phoneSession = System.Text.RegularExpressions.Regex.Matches((await laptop.GetAsync("/account/sessions")).Html, "name=\"Revoke.Id\" value=\"([^\"]+)\"").Single().Groups[1].Value;
+        async Task<List<string>> OthersSeenBy(PageVisitor visitor) => System.Text.RegularExpressions.Regex
+            .Matches((await visitor.GetAsync("/account/sessions")).Html, "name=\"Revoke.Id\" value=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        var others = await OthersSeenBy(laptop);
+        Assert.Equal(2, others.Count);
+        // The phone's session is the one both the laptop and the tablet see as another browser's.
+        var phoneSession = others.Intersect(await OthersSeenBy(tablet)).Single();
 
-        await seller.SubmitAsync("/account/sessions", "revoke-session", ("Revoke.Id", phoneSession));
+        await seller.SubmitAsync("/account/sessions", $"revoke-session-{phoneSession}", ("Revoke.Id", phoneSession));
         Assert.True(await phone.IsSignedInAsync());
 
-        await laptop.SubmitAsync("/account/sessions", "revoke-session", ("Revoke.Id", phoneSession));
+        await laptop.SubmitAsync("/account/sessions", $"revoke-session-{phoneSession}", ("Revoke.Id", phoneSession));
         Assert.False(await phone.IsSignedInAsync());
+        Assert.True(await tablet.IsSignedInAsync());
         Assert.True(await laptop.IsSignedInAsync());
     }
 }
