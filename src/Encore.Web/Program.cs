@@ -64,6 +64,7 @@ app.MapPayments();
 app.MapTax();
 app.MapOrders();
 app.MapOrderInvoices();
+app.MapDeadLetters();
 app.MapTickets();
 app.MapEncorePages();
 app.MapRazorComponents<App>().AllowFrameworkEndpointsAnonymous();

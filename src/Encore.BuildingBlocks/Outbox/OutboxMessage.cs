@@ -4,7 +4,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Encore.BuildingBlocks.Outbox;
 
-public enum OutboxStatus { Pending = 0, Processed = 1, DeadLettered = 2 }
+/// <summary>
+/// Where a message is: waiting for delivery, delivered, given up on by the relay after its attempts
+/// (an operator retries or discards it: <see cref="DeadLetters"/>), or discarded by an operator and
+/// never delivered.
+/// </summary>
+public enum OutboxStatus { Pending = 0, Processed = 1, DeadLettered = 2, Discarded = 3 }
 
 /// <summary>An integration event written in the same transaction as the change it announces.</summary>
 public sealed class OutboxMessage

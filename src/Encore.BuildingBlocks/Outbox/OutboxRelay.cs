@@ -83,11 +83,13 @@ public sealed class OutboxProcessor(
         object nowParameter = postgres ? now : now.UtcTicks;
         // Undelivered means pending or dead-lettered: the messages after a dead letter of their key
         // wait for an operator, as the dead letter does, rather than act on what it should have done.
+        // A discarded message holds nothing back. (The condition keeps "status <> 1" as written so
+        // the partial index on the key, filtered by it, still serves.)
         var sql =
             $"SELECT m.* FROM {table} m " +
             "WHERE m.status = 0 AND m.next_attempt_at <= {0} AND (m.locked_until IS NULL OR m.locked_until < {0}) " +
             $"AND (m.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM {table} e " +
-            "WHERE e.ordering_key = m.ordering_key AND e.status <> 1 " +
+            "WHERE e.ordering_key = m.ordering_key AND e.status <> 1 AND e.status <> 3 " +
             "AND (e.occurred_at < m.occurred_at OR (e.occurred_at = m.occurred_at AND e.id < m.id)))) " +
             $"ORDER BY m.occurred_at, m.id LIMIT {options.BatchSize}" +
             (postgres ? " FOR UPDATE OF m SKIP LOCKED" : "");
@@ -234,6 +236,7 @@ public static class OutboxRegistration
         services.AddSingleton(new IntegrationEventTypes(extraEventTypes));
         services.AddSingleton<OutboxProcessor>();
         services.AddHostedService<OutboxRelay>();
+        services.AddScoped<DeadLetters>();
         return services;
     }
 }
