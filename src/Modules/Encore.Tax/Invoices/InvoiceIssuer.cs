@@ -26,7 +26,21 @@ internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvo
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
+            // A replay is answered before the seller's sequence row is locked: every invoice of a
+            // seller waits for that lock, so it is held for the increment and the insert only. A
+            // concurrent first request for the same reference loses on the unique index below and
+            // finds the winner here on its next attempt.
+            if (await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.SellerId == request.SellerId && i.SourceReference == request.SourceReference, ct) is { } existing)
+            {
+                if (existing.RequestHash != hash)
+                    throw new InvoiceRequestException($"An invoice for '{request.SourceReference}' was already issued with other content.");
+                return (ToIssued(existing), true);
+            }
+
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // Any failure rolls the whole transaction back: EF's savepoint around SaveChanges would
+            // only add round trips while the lock is held.
+            db.Database.AutoSavepointsEnabled = false;
             try
             {
                 // The write comes first: on SQLite it takes the write lock before any read, so a
@@ -34,20 +48,16 @@ internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvo
                 // EF keeps GUIDs as upper-case text on SQLite; the raw SQL must match.
                 object seller = db.Database.IsNpgsql() ? request.SellerId : request.SellerId.ToString().ToUpperInvariant();
                 // The table name is a constant of the context; the seller is a parameter.
-                var insert = "INSERT INTO " + db.SequenceTable + " (seller_id, last_number) VALUES ({0}, 0) ON CONFLICT (seller_id) DO NOTHING";
                 var increment = "UPDATE " + db.SequenceTable + " SET last_number = last_number + 1 WHERE seller_id = {0} RETURNING last_number AS \"Value\"";
-                await db.Database.ExecuteSqlRawAsync(insert, [seller], ct);
-                var sequence = (await db.Database.SqlQueryRaw<long>(increment, seller).ToListAsync(ct)).Single();
-
-                var existing = await db.Invoices.AsNoTracking()
-                    .SingleOrDefaultAsync(i => i.SellerId == request.SellerId && i.SourceReference == request.SourceReference, ct);
-                if (existing is not null)
+                var numbers = await db.Database.SqlQueryRaw<long>(increment, seller).ToListAsync(ct);
+                if (numbers.Count == 0)
                 {
-                    await tx.RollbackAsync(ct);
-                    if (existing.RequestHash != hash)
-                        throw new InvoiceRequestException($"An invoice for '{request.SourceReference}' was already issued with other content.");
-                    return (ToIssued(existing), true);
+                    // The seller's first invoice: create its sequence row (or find another issuer's) and take the number.
+                    var insert = "INSERT INTO " + db.SequenceTable + " (seller_id, last_number) VALUES ({0}, 0) ON CONFLICT (seller_id) DO NOTHING";
+                    await db.Database.ExecuteSqlRawAsync(insert, [seller], ct);
+                    numbers = await db.Database.SqlQueryRaw<long>(increment, seller).ToListAsync(ct);
                 }
+                var sequence = numbers.Single();
 
                 var net = request.Lines.Sum(l => l.Net);
                 var tax = request.Lines.Sum(l => l.Tax);
@@ -78,6 +88,10 @@ internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvo
             {
                 // Two first requests for one reference: the loser's number is rolled back; next time it finds the winner's invoice.
                 await tx.RollbackAsync(CancellationToken.None);
+            }
+            finally
+            {
+                db.Database.AutoSavepointsEnabled = true;
             }
         }
     }
