@@ -230,6 +230,11 @@ public sealed class EncoreSite : IAsyncLifetime
             builder.UseSetting("Encore:Demo:Seed", "on");
             // Every browser test signs in from 127.0.0.1: the per-address throttle would add up all their failures.
             builder.UseSetting("Encore:Identity:Throttle:Address:FreeFailures", "1000");
+            // Every browser test pays from 127.0.0.1 with Stripe's shared test cards, so the fraud screen's
+            // address and card-sharing rules would count the whole suite as one fan: a payment late in the
+            // run was held for review depending on which tests ran before it. FraudTests cover both rules.
+            builder.UseSetting("Encore:Payments:Fraud:IpVelocityLimit", "100000000");
+            builder.UseSetting("Encore:Payments:Fraud:CardAccountsLimit", "100000000");
             // Headless Chromium scores as a bot, so its challenges are a hundred times this; keep them quick.
             builder.UseSetting("Encore:BotDefense:ProofOfWork:MaxNumber", "500");
             builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
