@@ -511,16 +511,97 @@ public abstract class HoldStoreContract
     }
 }
 
+/// <summary>
+/// The stores that order sold updates themselves: instances count what sold without a lock between
+/// them, so an update counted earlier may arrive after one counted later, and must not undo it.
+/// </summary>
+public abstract class SoldUpdateOrderContract
+{
+    internal FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+    internal abstract IHoldStore CreateStore();
+
+    static HoldRequest Seats(HoldStoreContract.Hall hall, Guid buyer, IEnumerable<LayoutSeat> seats, int limit = 8) =>
+        new(hall.PerformanceId, Guid.CreateVersion7(), buyer, seats.Select(s => s.Id).ToList(), null, TimeSpan.FromMinutes(10), limit, null, "h");
+
+    static HoldRequest Standing(HoldStoreContract.Hall hall, int quantity) =>
+        new(hall.PerformanceId, Guid.CreateVersion7(), Guid.NewGuid(), [], new StandingRequest("FLOOR", quantity, 5), TimeSpan.FromMinutes(10), 8, null, "h");
+
+    [Fact]
+    public async Task An_update_counted_earlier_but_arriving_later_changes_only_what_no_later_one_named()
+    {
+        var store = CreateStore();
+        var hall = new HoldStoreContract.Hall();
+        await store.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool>(), SoldState.None, default);
+        Assert.True(store.VersionsSoldUpdates);
+        var buyer = Guid.NewGuid();
+        var earlier = await store.NextSoldVersionAsync(hall.PerformanceId, default);
+        var later = await store.NextSoldVersionAsync(hall.PerformanceId, default);
+        Assert.True(later > earlier);
+
+        // Counted after a sale committed: seat A1 sold, 3 standing places sold, the buyer bought 3. It arrives first.
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[0].Id], [], new Dictionary<string, int> { ["FLOOR"] = 3 },
+            new Dictionary<Guid, int> { [buyer] = 3 }) { Version = later }, default);
+        // Counted before that sale was visible, arriving last: it knew nothing of it, but of seat A3 it knew a sale.
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([hall.A[2].Id], [hall.A[0].Id], new Dictionary<string, int> { ["FLOOR"] = 0 },
+            new Dictionary<Guid, int> { [buyer] = 0 }) { Version = earlier }, default);
+
+        Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
+        Assert.IsType<HoldOutcome.SeatsTaken>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[2]]), default));
+        Assert.Equal(2, Assert.IsType<HoldOutcome.NotEnoughLeft>(await store.HoldAsync(Standing(hall, 3), default)).Remaining);
+        Assert.Equal(3, Assert.IsType<HoldOutcome.OverLimit>(await store.HoldAsync(Seats(hall, buyer, hall.A.Skip(4).Take(2), limit: 4), default)).AlreadyHeld);
+
+        // A refund counted later still puts the seat back and lowers the counts.
+        await store.SetSoldAsync(hall.PerformanceId, new SoldState([], [hall.A[0].Id], new Dictionary<string, int> { ["FLOOR"] = 1 },
+            new Dictionary<Guid, int> { [buyer] = 1 }) { Version = await store.NextSoldVersionAsync(hall.PerformanceId, default) }, default);
+        Assert.IsType<HoldOutcome.Placed>(await store.HoldAsync(Seats(hall, Guid.NewGuid(), [hall.A[0]]), default));
+        Assert.IsType<HoldOutcome.Placed>(await store.HoldAsync(Standing(hall, 4), default));
+        Assert.IsType<HoldOutcome.Placed>(await store.HoldAsync(Seats(hall, buyer, hall.A.Skip(4).Take(3), limit: 4), default));
+    }
+
+    [Fact]
+    public async Task A_performance_the_store_never_loaded_asks_to_be_loaded_before_it_hands_out_versions()
+    {
+        var store = CreateStore();
+        await Assert.ThrowsAsync<PerformanceNotLoadedException>(() => store.NextSoldVersionAsync(Guid.CreateVersion7(), default));
+    }
+}
+
 public sealed class InProcessHoldStoreTests : HoldStoreContract
+{
+    internal override IHoldStore CreateStore() => new InProcessHoldStore(Clock);
+}
+
+public sealed class InProcessSoldUpdateOrderTests : SoldUpdateOrderContract
 {
     internal override IHoldStore CreateStore() => new InProcessHoldStore(Clock);
 }
 
 public sealed class RedisHoldStoreTests : HoldStoreContract
 {
-    static readonly Lazy<ConnectionMultiplexer> Redis = new(() => ConnectionMultiplexer.Connect(TestServers.Redis));
+    internal static readonly Lazy<ConnectionMultiplexer> Redis = new(() => ConnectionMultiplexer.Connect(TestServers.Redis));
 
     internal override IHoldStore CreateStore() => new RedisHoldStore(Redis.Value, Clock);
+}
+
+public sealed class RedisSoldUpdateOrderTests : SoldUpdateOrderContract
+{
+    internal override IHoldStore CreateStore() => new RedisHoldStore(RedisHoldStoreTests.Redis.Value, Clock);
+
+    [Fact]
+    public async Task Versions_keep_rising_across_instances_and_after_the_store_lost_its_clock()
+    {
+        var (first, second) = (CreateStore(), CreateStore());
+        var hall = new HoldStoreContract.Hall();
+        await first.InitializeAsync(hall.PerformanceId, new Dictionary<Guid, InventoryPool>(), SoldState.None, default);
+        var one = await first.NextSoldVersionAsync(hall.PerformanceId, default);
+        var two = await second.NextSoldVersionAsync(hall.PerformanceId, default);
+        Assert.True(two > one);
+
+        // The clock's key is gone (a restart without persistence that kept the rest): the next version is still higher.
+        await RedisHoldStoreTests.Redis.Value.GetDatabase().KeyDeleteAsync($"enc:inv:{{perf:{hall.PerformanceId:D}}}:soldclock");
+        Assert.True(await first.NextSoldVersionAsync(hall.PerformanceId, default) > two);
+    }
 }
 
 /// <summary>The design Hi.Events uses (holds as rows behind a per-performance advisory lock), on the same contract.</summary>

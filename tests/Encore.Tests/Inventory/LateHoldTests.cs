@@ -32,6 +32,8 @@ public sealed class LateHoldTests
         public Task InitializeAsync(Guid performanceId, IReadOnlyDictionary<Guid, Encore.Inventory.Model.InventoryPool> poolSeats, SoldState sold, CancellationToken ct) =>
             inner.InitializeAsync(performanceId, poolSeats, sold, ct);
         public Task SetSoldAsync(Guid performanceId, SoldState update, CancellationToken ct) => inner.SetSoldAsync(performanceId, update, ct);
+        public bool VersionsSoldUpdates => inner.VersionsSoldUpdates;
+        public Task<long> NextSoldVersionAsync(Guid performanceId, CancellationToken ct) => inner.NextSoldVersionAsync(performanceId, ct);
         public Task<HoldOutcome?> ReplayAsync(Guid performanceId, Guid buyerId, string idempotencyKey, string requestHash, CancellationToken ct) =>
             inner.ReplayAsync(performanceId, buyerId, idempotencyKey, requestHash, ct);
         public Task<Hold?> GetAsync(Guid holdId, CancellationToken ct) => inner.GetAsync(holdId, ct);

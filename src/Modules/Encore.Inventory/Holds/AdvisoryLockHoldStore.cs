@@ -113,6 +113,11 @@ internal sealed class AdvisoryLockHoldStore(NpgsqlDataSource db, TimeProvider cl
         }
     }
 
+    /// <summary>Updates apply in the order they arrive: the inventory counts and tells under a lock of its own for this store.</summary>
+    public bool VersionsSoldUpdates => false;
+
+    public Task<long> NextSoldVersionAsync(Guid performanceId, CancellationToken ct) => Task.FromResult(0L);
+
     public async Task SetSoldAsync(Guid performanceId, SoldState update, CancellationToken ct)
     {
         var (connection, transaction) = await LockAsync(performanceId, ct);

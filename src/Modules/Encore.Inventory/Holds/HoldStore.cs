@@ -28,6 +28,20 @@ internal interface IHoldStore
     /// </summary>
     Task SetSoldAsync(Guid performanceId, SoldState update, CancellationToken ct);
 
+    /// <summary>
+    /// Whether the store orders sold updates itself: each carries a <see cref="SoldState.Version"/>
+    /// from <see cref="NextSoldVersionAsync"/>, and a seat, section or buyer keeps the value of the
+    /// highest version that named it, whatever order the updates arrive in. Instances telling it
+    /// what sold then need no lock between them (docs/inventory.md).
+    /// </summary>
+    bool VersionsSoldUpdates { get; }
+
+    /// <summary>
+    /// A version for a sold update about to be counted: higher than every one handed out before for
+    /// the performance, on any instance. 0 from a store that does not version (its callers serialize).
+    /// </summary>
+    Task<long> NextSoldVersionAsync(Guid performanceId, CancellationToken ct);
+
     Task<HoldOutcome> HoldAsync(HoldRequest request, CancellationToken ct);
 
     /// <summary>
@@ -75,6 +89,9 @@ internal interface IHoldStore
 internal sealed record SoldState(
     IReadOnlyList<Guid> Sold, IReadOnlyList<Guid> Unsold, IReadOnlyDictionary<string, int> StandingSold, IReadOnlyDictionary<Guid, int> Bought)
 {
+    /// <summary>From <see cref="IHoldStore.NextSoldVersionAsync"/>, taken before counting; 0 applies the update as it is, unordered.</summary>
+    public long Version { get; init; }
+
     public static readonly SoldState None = new([], [], new Dictionary<string, int>(), new Dictionary<Guid, int>());
 }
 

@@ -26,6 +26,9 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         public readonly HashSet<Guid> Sold = [];
         public readonly Dictionary<string, int> StandingSold = new(StringComparer.Ordinal);
         public readonly Dictionary<Guid, int> Bought = [];
+        public long SoldClock;
+        /// <summary>The version of the latest sold update applied to each seat, section and buyer.</summary>
+        public readonly Dictionary<string, long> SoldVersions = new(StringComparer.Ordinal);
         public readonly Dictionary<Guid, Hold> Holds = [];
         public readonly PriorityQueue<Guid, DateTimeOffset> Expiries = new();
         public readonly Dictionary<(Guid Buyer, string Key), (Guid HoldId, string Hash, DateTimeOffset Until)> Keys = [];
@@ -56,14 +59,36 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         return Task.CompletedTask;
     }
 
+    public bool VersionsSoldUpdates => true;
+
+    public Task<long> NextSoldVersionAsync(Guid performanceId, CancellationToken ct)
+    {
+        var state = State(performanceId);
+        lock (state.Gate) return Task.FromResult(++state.SoldClock);
+    }
+
     static void Apply(PerformanceState state, SoldState update)
     {
-        foreach (var seat in update.Unsold) state.Sold.Remove(seat);
-        foreach (var seat in update.Sold) state.Sold.Add(seat);
-        foreach (var (section, units) in update.StandingSold) state.StandingSold[section] = Math.Max(0, units);
+        // An item keeps the value of the highest version that named it; version 0 (loading) applies as it is.
+        bool Current(string item)
+        {
+            if (update.Version == 0) return true;
+            if (state.SoldVersions.TryGetValue(item, out var seen) && seen > update.Version) return false;
+            state.SoldVersions[item] = update.Version;
+            return true;
+        }
+        foreach (var seat in update.Unsold)
+            if (Current($"seat:{seat:D}")) state.Sold.Remove(seat);
+        foreach (var seat in update.Sold)
+            if (Current($"seat:{seat:D}")) state.Sold.Add(seat);
+        foreach (var (section, units) in update.StandingSold)
+            if (Current($"section:{section}")) state.StandingSold[section] = Math.Max(0, units);
         foreach (var (buyer, places) in update.Bought)
+        {
+            if (!Current($"buyer:{buyer:D}")) continue;
             if (places > 0) state.Bought[buyer] = places;
             else state.Bought.Remove(buyer);
+        }
     }
 
     static HashSet<Guid> Unavailable(PerformanceState state) => [.. state.SeatHolder.Keys, .. state.Sold];

@@ -30,6 +30,7 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
     static readonly string ClaimsScript = Script("claims");
     static readonly string TakeExpiredScript = Script("take_expired");
     static readonly string SoldScript = Script("sold");
+    static readonly string SoldClockScript = Script("sold_clock");
 
     IDatabase Db => redis.GetDatabase();
 
@@ -92,13 +93,18 @@ internal sealed class RedisHoldStore(IConnectionMultiplexer redis, TimeProvider 
 
     public async Task SetSoldAsync(Guid performanceId, SoldState update, CancellationToken ct)
     {
-        var args = new List<RedisValue> { update.Sold.Count };
+        var args = new List<RedisValue> { update.Version, update.Sold.Count };
         args.AddRange(update.Sold.Select(s => (RedisValue)s.ToString("D")));
         args.Add(update.Unsold.Count);
         args.AddRange(update.Unsold.Select(s => (RedisValue)s.ToString("D")));
         AddCounts(args, update);
-        await RunAsync(SoldScript, performanceId, Keys(performanceId), [.. args]);
+        await RunAsync(SoldScript, performanceId, [.. Keys(performanceId), Tag(performanceId) + ":soldver"], [.. args]);
     }
+
+    public bool VersionsSoldUpdates => true;
+
+    public async Task<long> NextSoldVersionAsync(Guid performanceId, CancellationToken ct) =>
+        (long)await RunAsync(SoldClockScript, performanceId, [.. Keys(performanceId), Tag(performanceId) + ":soldclock"], []);
 
     /// <summary>The count of standing sections, their (section, units sold) pairs, then (buyer id, places bought) pairs.</summary>
     static void AddCounts(List<RedisValue> args, SoldState sold)

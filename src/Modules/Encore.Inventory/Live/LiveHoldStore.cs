@@ -56,6 +56,10 @@ internal sealed class LiveHoldStore(IHoldStore inner, AvailabilityFeed feed) : I
         foreach (var section in update.StandingSold.Keys) feed.Touch(performanceId, [], section);
     }
 
+    public bool VersionsSoldUpdates => inner.VersionsSoldUpdates;
+
+    public Task<long> NextSoldVersionAsync(Guid performanceId, CancellationToken ct) => inner.NextSoldVersionAsync(performanceId, ct);
+
     public Task<ClaimSnapshot> ClaimsOfAsync(Guid performanceId, IReadOnlyCollection<Guid> seatIds, IReadOnlyCollection<string> sections, CancellationToken ct) =>
         inner.ClaimsOfAsync(performanceId, seatIds, sections, ct);
 

@@ -69,12 +69,27 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
         if (await holds.LayoutAsync(performanceId, ct) is not { } layout) return;
         // Instances deliver messages in parallel: two could each count before the other's rows were
         // committed, and the staler total reach the store last (a buyer's limit would miss an order).
-        // Counting and telling under one lock per performance makes the last total told one that saw
-        // every committed sale. The two-int key space is apart from the advisory-lock store's bigint
-        // keys, which its SetSoldAsync takes on another connection. SQLite runs one instance.
+        if (store.VersionsSoldUpdates)
+        {
+            // The store keeps, for each seat, section and buyer, the value of the highest version that
+            // named it. The version is taken before counting: a sale's own update counts after the sale
+            // committed, and any update with a higher version counts later still, so what stays is
+            // always a count that saw every committed sale, and nobody waits for anybody.
+            var version = await holds.WithStoreAsync(layout, () => store.NextSoldVersionAsync(performanceId, ct), ct);
+            var fresh = db.Database.IsNpgsql()
+                ? await CountInOneTripAsync(performanceId, seats, sections, buyers, null, ct)
+                : await CountAsync(performanceId, seats, sections, buyers, ct);
+            var versioned = new SoldState(fresh.SoldSeats, seats.Except(fresh.SoldSeats).ToList(), fresh.Standing, fresh.Bought) { Version = version };
+            await holds.WithStoreAsync(layout, async () => { await store.SetSoldAsync(performanceId, versioned, ct); return true; }, ct);
+            return;
+        }
+        // A store that applies updates as they come (the advisory-lock store): counting and telling
+        // under one lock per performance makes the last total told one that saw every committed sale.
+        // The two-int key space is apart from that store's bigint keys, which its SetSoldAsync takes
+        // on another connection.
         await using var transaction = db.Database.IsNpgsql() ? await db.Database.BeginTransactionAsync(ct) : null;
         var counted = transaction is not null
-            ? await CountUnderLockAsync(performanceId, seats, sections, buyers, (NpgsqlTransaction)transaction.GetDbTransaction(), ct)
+            ? await CountInOneTripAsync(performanceId, seats, sections, buyers, (NpgsqlTransaction)transaction.GetDbTransaction(), ct)
             : await CountAsync(performanceId, seats, sections, buyers, ct);
         var update = new SoldState(counted.SoldSeats, seats.Except(counted.SoldSeats).ToList(), counted.Standing, counted.Bought);
         await holds.WithStoreAsync(layout, async () => { await store.SetSoldAsync(performanceId, update, ct); return true; }, ct);
@@ -99,13 +114,12 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
     }
 
     /// <summary>
-    /// The same counts on PostgreSQL, with the performance's lock, in one round trip: every OrderPaid
-    /// of a performance passes through this lock, so the time it is held bounds how fast an
-    /// on-sale's sales reach the store. Taken and counted one statement at a time, it was the
-    /// tickets' backlog behind a flash sale (docs/PERFORMANCE.md).
+    /// The same counts on PostgreSQL in one round trip, under the performance's lock when given its
+    /// transaction: every OrderPaid of a performance passes through that lock, so the time it is
+    /// held bounds how fast an on-sale's sales reach the store.
     /// </summary>
-    async Task<Counted> CountUnderLockAsync(
-        Guid performanceId, IReadOnlyList<Guid> seats, IReadOnlyList<string> sections, IReadOnlyList<Guid> buyers, NpgsqlTransaction transaction, CancellationToken ct)
+    async Task<Counted> CountInOneTripAsync(
+        Guid performanceId, IReadOnlyList<Guid> seats, IReadOnlyList<string> sections, IReadOnlyList<Guid> buyers, NpgsqlTransaction? locked, CancellationToken ct)
     {
         var entity = db.Model.FindEntityType(typeof(SoldPlace))!;
         var identifier = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
@@ -113,28 +127,32 @@ internal sealed class OrdersConsumer(InventoryDbContext db, HoldService holds, I
         var (table, performance, seat, section, buyer) = ($"\"{entity.GetSchema()}\".\"{entity.GetTableName()}\"",
             Column(nameof(SoldPlace.PerformanceId)), Column(nameof(SoldPlace.SeatId)), Column(nameof(SoldPlace.SectionCode)), Column(nameof(SoldPlace.BuyerId)));
         var distinctSections = sections.Distinct(StringComparer.Ordinal).ToArray();
-        await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            BatchCommands =
-            {
-                Command("SELECT pg_advisory_xact_lock($1, $2)", SoldLockClass, SoldLockKey(performanceId)),
-                Command($"SELECT {seat} FROM {table} WHERE {performance} = $1 AND {seat} = ANY($2)", performanceId, seats.ToArray()),
-                Command($"SELECT {section}, count(*)::int FROM {table} WHERE {performance} = $1 AND {seat} IS NULL AND {section} = ANY($2) GROUP BY {section}",
-                    performanceId, distinctSections),
-                Command($"SELECT {buyer}, count(*)::int FROM {table} WHERE {performance} = $1 AND {buyer} = ANY($2) GROUP BY {buyer}", performanceId, buyers.ToArray()),
-            },
-        };
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        var soldSeats = new List<Guid>();
-        await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct)) soldSeats.Add(reader.GetGuid(0));
-        var standing = distinctSections.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
-        await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct)) standing[reader.GetString(0)] = reader.GetInt32(1);
-        var bought = buyers.Distinct().ToDictionary(b => b, _ => 0);
-        await reader.NextResultAsync(ct);
-        while (await reader.ReadAsync(ct)) bought[reader.GetGuid(0)] = reader.GetInt32(1);
-        return new Counted(soldSeats, standing, bought);
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), locked);
+            if (locked is not null) batch.BatchCommands.Add(Command("SELECT pg_advisory_xact_lock($1, $2)", SoldLockClass, SoldLockKey(performanceId)));
+            batch.BatchCommands.Add(Command($"SELECT {seat} FROM {table} WHERE {performance} = $1 AND {seat} = ANY($2)", performanceId, seats.ToArray()));
+            batch.BatchCommands.Add(Command($"SELECT {section}, count(*)::int FROM {table} WHERE {performance} = $1 AND {seat} IS NULL AND {section} = ANY($2) GROUP BY {section}",
+                performanceId, distinctSections));
+            batch.BatchCommands.Add(Command($"SELECT {buyer}, count(*)::int FROM {table} WHERE {performance} = $1 AND {buyer} = ANY($2) GROUP BY {buyer}",
+                performanceId, buyers.ToArray()));
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            if (locked is not null) await reader.NextResultAsync(ct);
+            var soldSeats = new List<Guid>();
+            while (await reader.ReadAsync(ct)) soldSeats.Add(reader.GetGuid(0));
+            var standing = distinctSections.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) standing[reader.GetString(0)] = reader.GetInt32(1);
+            var bought = buyers.Distinct().ToDictionary(b => b, _ => 0);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct)) bought[reader.GetGuid(0)] = reader.GetInt32(1);
+            return new Counted(soldSeats, standing, bought);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     static NpgsqlBatchCommand Command(string sql, params object[] values)

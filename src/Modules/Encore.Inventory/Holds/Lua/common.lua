@@ -31,14 +31,17 @@ local function sold_units(section)
 end
 
 -- Absolute counts, sold standing units and places bought per buyer: ARGV from i on holds the number of
--- sections, their (section, units) pairs, then (buyer id, places) pairs to the end.
-local function set_counts(i)
+-- sections, their (section, units) pairs, then (buyer id, places) pairs to the end. current(item),
+-- when given, says whether this update may still set the item (sold.lua's versions).
+local function set_counts(i, current)
   local sections = tonumber(ARGV[i])
   for j = i + 1, i + 2 * sections, 2 do
-    redis.call('HSET', K_GA, 'sold:' .. ARGV[j], ARGV[j + 1])
+    if not current or current('section:' .. ARGV[j]) then redis.call('HSET', K_GA, 'sold:' .. ARGV[j], ARGV[j + 1]) end
   end
   for j = i + 1 + 2 * sections, #ARGV, 2 do
-    if tonumber(ARGV[j + 1]) > 0 then redis.call('HSET', K_BOUGHT, ARGV[j], ARGV[j + 1]) else redis.call('HDEL', K_BOUGHT, ARGV[j]) end
+    if not current or current('buyer:' .. ARGV[j]) then
+      if tonumber(ARGV[j + 1]) > 0 then redis.call('HSET', K_BOUGHT, ARGV[j], ARGV[j + 1]) else redis.call('HDEL', K_BOUGHT, ARGV[j]) end
+    end
   end
 end
 
