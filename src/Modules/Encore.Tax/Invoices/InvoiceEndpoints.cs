@@ -57,6 +57,7 @@ internal static class InvoiceEndpoints
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Pdf(Guid id, TaxDbContext db, CancellationToken ct) =>
         await FindAsync(db, id, ct) is { } d ? TypedResults.File(InvoicePdf.Render(d), "application/pdf", $"invoice-{d.Number}.pdf") : Problems.NotFound("No such invoice.");
 
+    // An invoice not yet numbered is not issued yet.
     static async Task<InvoiceDocument?> FindAsync(TaxDbContext db, Guid id, CancellationToken ct) =>
-        await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct) is { } invoice ? InvoiceDocument.From(invoice) : null;
+        await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id && i.Sequence != null, ct) is { } invoice ? InvoiceDocument.From(invoice) : null;
 }

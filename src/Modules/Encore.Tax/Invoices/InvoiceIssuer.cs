@@ -9,13 +9,19 @@ using Microsoft.EntityFrameworkCore;
 namespace Encore.Tax.Invoices;
 
 /// <summary>
-/// Issues invoices numbered 1, 2, 3… per seller with no gaps, on any number of instances: the
-/// number comes from an UPDATE … RETURNING on the seller's sequence row inside the invoice's own
-/// transaction. The row lock serializes concurrent issuers of one seller (other sellers do not
-/// wait), and a transaction that fails rolls its increment back, so no number is lost.
+/// Issues invoices numbered 1, 2, 3… per seller with no gaps, on any number of instances. An invoice
+/// is first written unnumbered, in parallel with any others; then one transaction holding the
+/// seller's sequence row numbers every invoice of that seller still waiting, in the order they were
+/// written. In an on-sale all invoices are one organizer's, and numbering them one transaction each
+/// made every paid order wait its turn for that row (docs/PERFORMANCE.md): now whoever gets the row
+/// numbers the invoices of everyone waiting behind it, who then find theirs done (as a database's
+/// group commit does for its log). A transaction that fails rolls its numbers back, so none is lost.
 /// </summary>
 internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvoiceIssuer
 {
+    /// <summary>How many waiting invoices one transaction numbers at most.</summary>
+    internal const int NumberingBatch = 500;
+
     public async Task<IssuedInvoice> IssueAsync(InvoiceRequest request, CancellationToken ct) =>
         (await IssueOrReplayAsync(request, ct)).Invoice;
 
@@ -26,77 +32,123 @@ internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvo
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
-            // A replay is answered before the seller's sequence row is locked: every invoice of a
-            // seller waits for that lock, so it is held for the increment and the insert only. A
-            // concurrent first request for the same reference loses on the unique index below and
-            // finds the winner here on its next attempt.
             if (await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.SellerId == request.SellerId && i.SourceReference == request.SourceReference, ct) is { } existing)
             {
                 if (existing.RequestHash != hash)
                     throw new InvoiceRequestException($"An invoice for '{request.SourceReference}' was already issued with other content.");
-                return (ToIssued(existing), true);
+                // Written but not numbered: its issuer is numbering it now, or stopped before it did.
+                return (ToIssued(existing.Sequence is null ? await NumberAsync(existing.SellerId, existing.Id, ct) : existing), true);
             }
 
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            // Any failure rolls the whole transaction back: EF's savepoint around SaveChanges would
-            // only add round trips while the lock is held.
-            db.Database.AutoSavepointsEnabled = false;
+            var net = request.Lines.Sum(l => l.Net);
+            var tax = request.Lines.Sum(l => l.Tax);
+            var invoice = new Invoice
+            {
+                Id = Ids.New(),
+                SellerId = request.SellerId,
+                SourceReference = request.SourceReference,
+                RequestHash = hash,
+                IssuedAt = clock.GetUtcNow(),
+                SupplyDate = request.SupplyDate,
+                Currency = request.Currency,
+                Seller = JsonSerializer.Serialize(request.Seller, JsonSerializerOptions.Web),
+                Buyer = JsonSerializer.Serialize(request.Buyer, JsonSerializerOptions.Web),
+                Lines = JsonSerializer.Serialize(request.Lines, JsonSerializerOptions.Web),
+                TotalNet = net,
+                TotalTax = tax,
+                TotalGross = net + tax,
+            };
+            db.Invoices.Add(invoice);
             try
             {
-                // The write comes first: on SQLite it takes the write lock before any read, so a
-                // concurrent issuer waits instead of failing on a stale snapshot.
-                // EF keeps GUIDs as upper-case text on SQLite; the raw SQL must match.
-                object seller = db.Database.IsNpgsql() ? request.SellerId : request.SellerId.ToString().ToUpperInvariant();
-                // The table name is a constant of the context; the seller is a parameter.
-                var increment = "UPDATE " + db.SequenceTable + " SET last_number = last_number + 1 WHERE seller_id = {0} RETURNING last_number AS \"Value\"";
-                var numbers = await db.Database.SqlQueryRaw<long>(increment, seller).ToListAsync(ct);
-                if (numbers.Count == 0)
-                {
-                    // The seller's first invoice: create its sequence row (or find another issuer's) and take the number.
-                    var insert = "INSERT INTO " + db.SequenceTable + " (seller_id, last_number) VALUES ({0}, 0) ON CONFLICT (seller_id) DO NOTHING";
-                    await db.Database.ExecuteSqlRawAsync(insert, [seller], ct);
-                    numbers = await db.Database.SqlQueryRaw<long>(increment, seller).ToListAsync(ct);
-                }
-                var sequence = numbers.Single();
-
-                var net = request.Lines.Sum(l => l.Net);
-                var tax = request.Lines.Sum(l => l.Tax);
-                var invoice = new Invoice
-                {
-                    Id = Ids.New(),
-                    SellerId = request.SellerId,
-                    Sequence = sequence,
-                    Number = sequence.ToString("D6", System.Globalization.CultureInfo.InvariantCulture),
-                    SourceReference = request.SourceReference,
-                    RequestHash = hash,
-                    IssuedAt = clock.GetUtcNow(),
-                    SupplyDate = request.SupplyDate,
-                    Currency = request.Currency,
-                    Seller = JsonSerializer.Serialize(request.Seller, JsonSerializerOptions.Web),
-                    Buyer = JsonSerializer.Serialize(request.Buyer, JsonSerializerOptions.Web),
-                    Lines = JsonSerializer.Serialize(request.Lines, JsonSerializerOptions.Web),
-                    TotalNet = net,
-                    TotalTax = tax,
-                    TotalGross = net + tax,
-                };
-                db.Invoices.Add(invoice);
                 await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-                return (ToIssued(invoice), false);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
-                // Two first requests for one reference: the loser's number is rolled back; next time it finds the winner's invoice.
-                await tx.RollbackAsync(CancellationToken.None);
+                // A concurrent first request for the same reference wrote it first (the unique index
+                // decides): next time round it is found above and answered as a replay.
+                continue;
             }
-            finally
-            {
-                db.Database.AutoSavepointsEnabled = true;
-            }
+            return (ToIssued(await NumberAsync(invoice.SellerId, invoice.Id, ct)), false);
         }
     }
 
-    static IssuedInvoice ToIssued(Invoice i) => new(i.Id, i.Number, i.Sequence, i.IssuedAt, i.TotalNet, i.TotalTax, i.TotalGross);
+    /// <summary>
+    /// Numbers the seller's waiting invoices under the sequence row's lock until
+    /// <paramref name="invoiceId"/> has its number, and answers that invoice.
+    /// </summary>
+    async Task<Invoice> NumberAsync(Guid sellerId, Guid invoiceId, CancellationToken ct)
+    {
+        while (true)
+        {
+            db.ChangeTracker.Clear();
+            Invoice? mine;
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
+            {
+                // Any failure rolls the whole transaction back: EF's savepoint around SaveChanges
+                // would only add round trips while the lock is held.
+                db.Database.AutoSavepointsEnabled = false;
+                try
+                {
+                    var last = await LockSequenceAsync(sellerId, ct);
+                    // Read after the lock: what an earlier holder numbered has committed by now.
+                    var waiting = await db.Invoices.Where(i => i.SellerId == sellerId && i.Sequence == null)
+                        .OrderBy(i => i.Id).Take(NumberingBatch).ToListAsync(ct);
+                    if (waiting.Count == 0)
+                    {
+                        // Someone holding the lock before numbered ours: nothing to write, so no commit to wait for.
+                        await tx.RollbackAsync(CancellationToken.None);
+                        mine = null;
+                    }
+                    else
+                    {
+                        var now = clock.GetUtcNow();
+                        foreach (var invoice in waiting)
+                        {
+                            invoice.Sequence = ++last;
+                            invoice.Number = last.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+                            invoice.IssuedAt = now;
+                        }
+                        // The sequence row's new value goes in the same batch of statements as the invoices.
+                        var sequence = new InvoiceSequence { SellerId = sellerId, LastNumber = last - waiting.Count };
+                        db.Sequences.Attach(sequence);
+                        sequence.LastNumber = last;
+                        await db.SaveChangesAsync(ct);
+                        await tx.CommitAsync(ct);
+                        mine = waiting.Find(i => i.Id == invoiceId);
+                    }
+                }
+                finally
+                {
+                    db.Database.AutoSavepointsEnabled = true;
+                }
+            }
+            mine ??= await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == invoiceId, ct);
+            // Still unnumbered only when more than a batch was waiting ahead of it: go again.
+            if (mine.Sequence is not null) return mine;
+        }
+    }
+
+    /// <summary>Locks the seller's sequence row (creating it for a first invoice) and answers its last number.</summary>
+    async Task<long> LockSequenceAsync(Guid sellerId, CancellationToken ct)
+    {
+        // A write, not a read: on SQLite it takes the write lock before any read, so a concurrent
+        // issuer waits instead of failing on a stale snapshot; on PostgreSQL it waits for the row.
+        // EF keeps GUIDs as upper-case text on SQLite; the raw SQL must match.
+        object seller = db.Database.IsNpgsql() ? sellerId : sellerId.ToString().ToUpperInvariant();
+        // The table name is a constant of the context; the seller is a parameter.
+        var touch = "UPDATE " + db.SequenceTable + " SET last_number = last_number WHERE seller_id = {0} RETURNING last_number AS \"Value\"";
+        var numbers = await db.Database.SqlQueryRaw<long>(touch, seller).ToListAsync(ct);
+        if (numbers.Count == 0)
+        {
+            var insert = "INSERT INTO " + db.SequenceTable + " (seller_id, last_number) VALUES ({0}, 0) ON CONFLICT (seller_id) DO NOTHING";
+            await db.Database.ExecuteSqlRawAsync(insert, [seller], ct);
+            numbers = await db.Database.SqlQueryRaw<long>(touch, seller).ToListAsync(ct);
+        }
+        return numbers.Single();
+    }
+
+    static IssuedInvoice ToIssued(Invoice i) => new(i.Id, i.Number, i.Sequence!.Value, i.IssuedAt, i.TotalNet, i.TotalTax, i.TotalGross);
 
     static string Hash(InvoiceRequest request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, JsonSerializerOptions.Web))));

@@ -140,7 +140,7 @@ namespace Encore.Tax.Migrations.Postgres
                     b.Property<Guid>("SellerId")
                         .HasColumnType("uuid");
 
-                    b.Property<long>("Sequence")
+                    b.Property<long?>("Sequence")
                         .HasColumnType("bigint");
 
                     b.Property<string>("SourceReference")

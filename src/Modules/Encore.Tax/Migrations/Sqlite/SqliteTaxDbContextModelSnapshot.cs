@@ -134,7 +134,7 @@ namespace Encore.Tax.Migrations.Sqlite
                     b.Property<Guid>("SellerId")
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("Sequence")
+                    b.Property<long?>("Sequence")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SourceReference")
