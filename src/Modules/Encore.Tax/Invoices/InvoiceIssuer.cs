@@ -5,6 +5,8 @@ using Encore.BuildingBlocks;
 using Encore.Contracts.Tax;
 using Encore.Tax.Calculation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Encore.Tax.Invoices;
 
@@ -13,9 +15,10 @@ namespace Encore.Tax.Invoices;
 /// is first written unnumbered, in parallel with any others; then one transaction holding the
 /// seller's sequence row numbers every invoice of that seller still waiting, in the order they were
 /// written. In an on-sale all invoices are one organizer's, and numbering them one transaction each
-/// made every paid order wait its turn for that row (docs/PERFORMANCE.md): now whoever gets the row
-/// numbers the invoices of everyone waiting behind it, who then find theirs done (as a database's
-/// group commit does for its log). A transaction that fails rolls its numbers back, so none is lost.
+/// made every paid order wait its turn for that row (docs/PERFORMANCE.md): now one issuer numbers
+/// the invoices of everyone waiting while they wait for it together (<see cref="LeadAsync"/>), as a
+/// database's group commit does for its log. A transaction that fails rolls its numbers back, so
+/// none is lost.
 /// </summary>
 internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvoiceIssuer
 {
@@ -79,10 +82,12 @@ internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvo
     /// </summary>
     async Task<Invoice> NumberAsync(Guid sellerId, Guid invoiceId, CancellationToken ct)
     {
+        var postgres = db.Database.IsNpgsql();
+        var key = NumberingLockKey(sellerId);
         while (true)
         {
             db.ChangeTracker.Clear();
-            Invoice? mine;
+            Invoice? mine = null;
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
                 // Any failure rolls the whole transaction back: EF's savepoint around SaveChanges
@@ -90,32 +95,19 @@ internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvo
                 db.Database.AutoSavepointsEnabled = false;
                 try
                 {
-                    var last = await LockSequenceAsync(sellerId, ct);
-                    // Read after the lock: what an earlier holder numbered has committed by now.
-                    var waiting = await db.Invoices.Where(i => i.SellerId == sellerId && i.Sequence == null)
-                        .OrderBy(i => i.Id).Take(NumberingBatch).ToListAsync(ct);
-                    if (waiting.Count == 0)
+                    if (postgres && !await LeadAsync(key, ct))
                     {
-                        // Someone holding the lock before numbered ours: nothing to write, so no commit to wait for.
+                        var numbered = await NumberedAfterWaitingAsync(key, invoiceId, ct);
                         await tx.RollbackAsync(CancellationToken.None);
-                        mine = null;
+                        // Written after the numbering it waited for had read the waiting ones: go again.
+                        if (!numbered) continue;
                     }
                     else
                     {
-                        var now = clock.GetUtcNow();
-                        foreach (var invoice in waiting)
-                        {
-                            invoice.Sequence = ++last;
-                            invoice.Number = last.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-                            invoice.IssuedAt = now;
-                        }
-                        // The sequence row's new value goes in the same batch of statements as the invoices.
-                        var sequence = new InvoiceSequence { SellerId = sellerId, LastNumber = last - waiting.Count };
-                        db.Sequences.Attach(sequence);
-                        sequence.LastNumber = last;
-                        await db.SaveChangesAsync(ct);
-                        await tx.CommitAsync(ct);
-                        mine = waiting.Find(i => i.Id == invoiceId);
+                        (var any, mine) = await NumberWaitingAsync(sellerId, invoiceId, ct);
+                        // Nothing waiting means nothing written: no commit to wait for.
+                        if (any) await tx.CommitAsync(ct);
+                        else await tx.RollbackAsync(CancellationToken.None);
                     }
                 }
                 finally
@@ -124,9 +116,92 @@ internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvo
                 }
             }
             mine ??= await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == invoiceId, ct);
-            // Still unnumbered only when more than a batch was waiting ahead of it: go again.
+            // Still unnumbered only when more than a batch waited ahead of it: go again.
             if (mine.Sequence is not null) return mine;
         }
+    }
+
+    /// <summary>
+    /// On PostgreSQL one issuer of a seller numbers at a time (it holds the leader lock, which the
+    /// others only try) and the others wait for it on a shared lock, granted to all of them at once
+    /// when it commits: queued for the sequence row instead, each would have waited its turn only
+    /// to find its invoice numbered. True when this one leads, holding the numbering lock.
+    /// </summary>
+    async Task<bool> LeadAsync(int key, CancellationToken ct)
+    {
+        if (!await db.Database.SqlQueryRaw<bool>("SELECT pg_try_advisory_xact_lock({0}, {1}) AS \"Value\"", LeaderLock, key).SingleAsync(ct))
+            return false;
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0}, {1})", [NumberingLock, key], ct);
+        return true;
+    }
+
+    /// <summary>
+    /// In the caller's transaction on PostgreSQL: waits on a shared lock for the issuer numbering now
+    /// to commit, then reads (in a statement of its own, so with a snapshot taken after the wait)
+    /// whether the invoice has its number. Both statements go in one round trip.
+    /// </summary>
+    async Task<bool> NumberedAfterWaitingAsync(int key, Guid invoiceId, CancellationToken ct)
+    {
+        var invoices = db.Model.FindEntityType(typeof(Invoice))!;
+        var table = StoreObjectIdentifier.Table(invoices.GetTableName()!, invoices.GetSchema());
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        // Names from the model, values as parameters.
+        command.CommandText =
+            $"SELECT pg_advisory_xact_lock_shared({NumberingLock}, @key); " +
+            $"SELECT \"{invoices.FindProperty(nameof(Invoice.Sequence))!.GetColumnName(table)}\" FROM \"{table.Schema}\".\"{table.Name}\" " +
+            $"WHERE \"{invoices.FindProperty(nameof(Invoice.Id))!.GetColumnName(table)}\" = @id";
+        var keyParameter = command.CreateParameter();
+        (keyParameter.ParameterName, keyParameter.Value) = ("key", key);
+        var idParameter = command.CreateParameter();
+        (idParameter.ParameterName, idParameter.Value) = ("id", invoiceId);
+        command.Parameters.Add(keyParameter);
+        command.Parameters.Add(idParameter);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        return await reader.ReadAsync(ct) && !await reader.IsDBNullAsync(0, ct);
+    }
+
+    /// <summary>
+    /// In the caller's transaction: locks the sequence row, numbers every waiting invoice of the
+    /// seller oldest first and advances the row. Answers whether any was waiting, and the invoice
+    /// <paramref name="invoiceId"/> when it was among them.
+    /// </summary>
+    async Task<(bool Numbered, Invoice? Mine)> NumberWaitingAsync(Guid sellerId, Guid invoiceId, CancellationToken ct)
+    {
+        var last = await LockSequenceAsync(sellerId, ct);
+        // Read after the lock: what an earlier holder numbered has committed by now.
+        var waiting = await db.Invoices.Where(i => i.SellerId == sellerId && i.Sequence == null)
+            .OrderBy(i => i.Id).Take(NumberingBatch).ToListAsync(ct);
+        if (waiting.Count == 0) return (false, null);
+        var now = clock.GetUtcNow();
+        foreach (var invoice in waiting)
+        {
+            invoice.Sequence = ++last;
+            invoice.Number = last.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+            invoice.IssuedAt = now;
+        }
+        // The sequence row's new value goes in the same batch of statements as the invoices.
+        var sequence = new InvoiceSequence { SellerId = sellerId, LastNumber = last - waiting.Count };
+        db.Sequences.Attach(sequence);
+        sequence.LastNumber = last;
+        await db.SaveChangesAsync(ct);
+        return (true, waiting.Find(i => i.Id == invoiceId));
+    }
+
+    // Advisory lock spaces of invoice numbering; two-key locks never meet the single-key ones of other modules.
+    /// <summary>Held by the one issuer of a seller that numbers ("INVL"): the others do not try while it does.</summary>
+    const int LeaderLock = 0x494E564C;
+    /// <summary>Held exclusively while numbering ("INVN"), shared by those waiting for it to finish.</summary>
+    const int NumberingLock = 0x494E564E;
+
+    /// <summary>A seller's key in that space; two sellers that share one only wait for each other now and then.</summary>
+    static int NumberingLockKey(Guid sellerId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        sellerId.TryWriteBytes(bytes);
+        // The last bytes of a version 4 or 7 id are random.
+        return BitConverter.ToInt32(bytes[12..]);
     }
 
     /// <summary>Locks the seller's sequence row (creating it for a first invoice) and answers its last number.</summary>
