@@ -108,9 +108,11 @@ build_all() {
     # A previous run's Release build (its bench/results/<timestamp>/bin), to iterate without rebuilding.
     log "reusing the build in $BENCH_REUSE_BIN"
     cp -r "$BENCH_REUSE_BIN" "$OUT/bin"
-    # The simulator is built afresh: publish copies only files newer than the copies cp just made.
-    rm -rf "$OUT/bin/simulator"
-    dotnet publish "$BENCH_DIR/Encore.Simulator" -c Release -o "$OUT/bin/simulator" >"$OUT/build.log" 2>&1
+    # The load generators are built afresh (the app under test is what is reused): publish copies
+    # only files newer than the copies cp just made.
+    rm -rf "$OUT/bin/simulator" "$OUT/bin/bench"
+    dotnet publish "$BENCH_DIR/Encore.Bench" -c Release -o "$OUT/bin/bench" >"$OUT/build.log" 2>&1
+    dotnet publish "$BENCH_DIR/Encore.Simulator" -c Release -o "$OUT/bin/simulator" >>"$OUT/build.log" 2>&1
     return 0
   fi
   log "building Release"

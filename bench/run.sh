@@ -2,7 +2,7 @@
 # The whole benchmark in one run (bench/README.md): raw limits, holds on the scaled topology
 # (3 instances + HAProxy, PostgreSQL + Redis), the advisory-lock hold store, load shedding at
 # 2× capacity, and the embedded default. Results go to bench/results/<UTC timestamp>/.
-#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate checkout queue")
+#   BENCH_STEPS   which parts to run (default: "raw scaled advisory shed embedded simulate checkout invoices queue")
 #   SIM_BUYERS    simulated buyers (default 5000; accounts and sessions minted by `bench-buyers`)
 #   SIM_SHED      the simulator's instances shed load past this many requests at once (unset: they do not)
 #   BENCH_BUYERS  accounts to seed and sign in (default 2000)
@@ -17,7 +17,7 @@
 #   QUEUE_BUYERS, PUSH_CONNECTIONS  the waiting-room step ("queue", not in the default steps): accounts queued (100000), live lines (10000)
 source "$(dirname "$0")/lib.sh"
 
-STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate checkout queue}
+STEPS=${BENCH_STEPS:-raw scaled advisory shed embedded simulate checkout invoices queue}
 SIM_BUYERS=${SIM_BUYERS:-5000}
 BUYERS=${BENCH_BUYERS:-2000}
 DURATION=${BENCH_DURATION:-20}
@@ -263,6 +263,33 @@ if has checkout; then
   fi
 fi
 
+if has invoices; then
+  # One seller's VAT invoices issued side by side through HAProxy on the 3 instances (an on-sale's
+  # paid orders are all one organizer's): the rate the gapless numbering lets through, and a check
+  # that the numbers came out 1…n.
+  log "invoices: one seller, $CONN connections"
+  start_scaled
+  bench invoices --url "$URL" --connections "$CONN" --warmup "$WARMUP" --duration "$DURATION" --results "$RESULTS" | tee -a "$OUT/raw.txt" >&2 || { log "the invoice benchmark failed"; INVOICES_FAILED=1; }
+  stop_scaled
+fi
+
+if has idle; then
+  # What three instances cost with nothing to do: their background services (each module's outbox
+  # relay, the webhook relay, the waiting room's tick, the maintenance workers) poll on their own.
+  log "idle: 3 instances, nothing asked of them"
+  start_scaled
+  sleep "${IDLE_SETTLE:-30}"
+  cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+  declare -A idle_before
+  for name in app1 app2 app3; do idle_before[$name]=$(cpu "${APP_PIDS[$name]}"); done
+  sleep "${IDLE_SECONDS:-60}"
+  for name in app1 app2 app3; do
+    ticks=$(( $(cpu "${APP_PIDS[$name]}") - ${idle_before[$name]} ))
+    echo "idle CPU of $name over ${IDLE_SECONDS:-60} s: $(awk -v t="$ticks" -v s="${IDLE_SECONDS:-60}" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t * 100 / s / hz }')% of a core" | tee -a "$OUT/raw.txt" >&2
+  done
+  stop_scaled
+fi
+
 if has queue; then
   # The waiting room's speed targets: joins vs /api/ping of the same instances through the same
   # HAProxy (and vs the trivial app), RSS per instance with QUEUE_BUYERS queued, the counter push to
@@ -311,4 +338,4 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/mach
 [ -f "$RESULTS" ] && bench report --results "$RESULTS" > "$OUT/table.md"
 cat "$OUT/raw.txt" "$OUT/table.md" 2>/dev/null || true
 log "results in $OUT"
-[ -z "${SIM_FAILED:-}" ] && [ -z "${CHECKOUT_FAILED:-}" ]
+[ -z "${SIM_FAILED:-}" ] && [ -z "${CHECKOUT_FAILED:-}" ] && [ -z "${INVOICES_FAILED:-}" ]

@@ -20,11 +20,11 @@ public static class Report
         File.ReadLines(results).Select(l => JsonNode.Parse(l)!).LastOrDefault(n => n["label"]?.GetValue<string>() == label)
         ?? throw new InvalidOperationException($"No result labelled {label} in {results}.");
 
-    /// <summary>Successful operations per second: 201 holds, 200 pings, 200/201 joins, 200 paid orders, 200 scans (admitted or refused as duplicates).</summary>
+    /// <summary>Successful operations per second: 201 holds, 200 pings, 200/201 joins, 200 paid orders, 200 scans (admitted or refused as duplicates), 201 invoices.</summary>
     public static double Throughput(JsonNode result)
     {
         var summary = result["summary"]!;
-        if ((summary["hold"] ?? summary["ping"] ?? summary["join"] ?? summary["pay"] ?? summary["scan"]) is not { } kind) return 0;
+        if ((summary["hold"] ?? summary["ping"] ?? summary["join"] ?? summary["pay"] ?? summary["scan"] ?? summary["invoice"]) is not { } kind) return 0;
         var ok = kind["statuses"]!.AsObject().Where(kv => kv.Key is "200" or "201").Sum(kv => kv.Value!.GetValue<long>());
         return ok / result["seconds"]!.GetValue<double>();
     }
@@ -42,7 +42,7 @@ public static class Report
                 continue;
             }
             var summary = n["summary"]!;
-            if ((summary["hold"] ?? summary["ping"] ?? summary["join"] ?? summary["pay"] ?? summary["scan"]) is not { } kind)
+            if ((summary["hold"] ?? summary["ping"] ?? summary["join"] ?? summary["pay"] ?? summary["scan"] ?? summary["invoice"]) is not { } kind)
             {
                 Console.WriteLine($"| {n["label"]} | | 0 | 0 | no request completed | | | | {n["check"]} |");
                 continue;
