@@ -115,7 +115,7 @@ public static class CheckoutBench
     /// Waits until the app instances use less than 10 % of a core each (the outbox still mails
     /// tickets, with their PDFs, after they exist), or the timeout: the scans and the offline
     /// verification are then measured without the instances' background work. An instance with
-    /// nothing to do uses about 4.5 % of a core polling (bench/run.sh's idle step), so a bar of 5 %
+    /// nothing to do uses about 3.3 % of a core polling (bench/run.sh's idle step), so a bar of 5 %
     /// for all three together was never reached and every run waited the whole timeout. Answers the
     /// seconds waited and the instances' last measured share of a core, summed.
     /// </summary>
