@@ -16,6 +16,9 @@ internal class TaxDbContext(DbContextOptions options) : DbContext(options)
     /// <summary>The sequence table as raw SQL names it (Invoices/InvoiceIssuer.cs increments it in SQL).</summary>
     public string SequenceTable => Database.IsNpgsql() ? "tax.invoice_sequences" : "tax_invoice_sequences";
 
+    /// <summary>The invoice table as raw SQL names it (Invoices/InvoiceIssuer.cs reads a number in SQL on PostgreSQL).</summary>
+    public string InvoiceTable => Database.IsNpgsql() ? "tax.invoices" : "tax_invoices";
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<Invoice>(e =>

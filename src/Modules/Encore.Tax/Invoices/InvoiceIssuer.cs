@@ -5,8 +5,8 @@ using Encore.BuildingBlocks;
 using Encore.Contracts.Tax;
 using Encore.Tax.Calculation;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Encore.Tax.Invoices;
 
@@ -142,21 +142,13 @@ internal sealed class InvoiceIssuer(TaxDbContext db, TimeProvider clock) : IInvo
     /// </summary>
     async Task<bool> NumberedAfterWaitingAsync(int key, Guid invoiceId, CancellationToken ct)
     {
-        var invoices = db.Model.FindEntityType(typeof(Invoice))!;
-        var table = StoreObjectIdentifier.Table(invoices.GetTableName()!, invoices.GetSchema());
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        // Names from the model, values as parameters.
-        command.CommandText =
-            $"SELECT pg_advisory_xact_lock_shared({NumberingLock}, @key); " +
-            $"SELECT \"{invoices.FindProperty(nameof(Invoice.Sequence))!.GetColumnName(table)}\" FROM \"{table.Schema}\".\"{table.Name}\" " +
-            $"WHERE \"{invoices.FindProperty(nameof(Invoice.Id))!.GetColumnName(table)}\" = @id";
-        var keyParameter = command.CreateParameter();
-        (keyParameter.ParameterName, keyParameter.Value) = ("key", key);
-        var idParameter = command.CreateParameter();
-        (idParameter.ParameterName, idParameter.Value) = ("id", invoiceId);
-        command.Parameters.Add(keyParameter);
-        command.Parameters.Add(idParameter);
+        // The table name is a constant of the context; the values are parameters.
+        command.CommandText = $"SELECT pg_advisory_xact_lock_shared({NumberingLock}, @key); " +
+            $"SELECT \"{nameof(Invoice.Sequence)}\" FROM {db.InvoiceTable} WHERE \"{nameof(Invoice.Id)}\" = @id";
+        command.Parameters.Add(new NpgsqlParameter("key", key));
+        command.Parameters.Add(new NpgsqlParameter("id", invoiceId));
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.NextResultAsync(ct);
         return await reader.ReadAsync(ct) && !await reader.IsDBNullAsync(0, ct);
