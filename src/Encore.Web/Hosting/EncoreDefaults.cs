@@ -1,4 +1,5 @@
 using Encore.BuildingBlocks;
+using Encore.Identity;
 using Encore.BuildingBlocks.Email;
 using Encore.BuildingBlocks.Http;
 using Encore.BuildingBlocks.Live;
@@ -124,7 +125,7 @@ internal static class EncoreDefaults
         });
         app.UseSecurityHeaders();
         app.MapStaticAssets().AllowAnonymous();
-        app.UseAuthentication();
+        app.UseIdentityAuthentication();
         app.UseAuthorization();
         app.UseGateway();
         app.UseAntiforgery();

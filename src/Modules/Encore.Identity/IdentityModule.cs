@@ -63,6 +63,8 @@ public static class IdentityModule
                 o.Events.OnSigningOut = ctx => ctx.HttpContext.RequestServices.GetRequiredService<UserSessions>().OnSigningOutAsync(ctx);
             }));
 
+        services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, Oidc.SchemesOutsideOidc>());
+
         services.AddIdentityCore<EncoreUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -160,6 +162,9 @@ public static class IdentityModule
 
     /// <summary>Schema version 3 adds the passkeys table; the design-time factories use the same setting.</summary>
     internal static void ConfigureStores(IdentityOptions options) => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+
+    /// <summary>The authentication middleware, with OpenIddict asked only on its own paths (<see cref="OidcRequests"/>).</summary>
+    public static IApplicationBuilder UseIdentityAuthentication(this IApplicationBuilder app) => app.UseAuthenticationWithOidc();
 
     public static IEndpointRouteBuilder MapIdentityModule(this IEndpointRouteBuilder endpoints)
     {

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Encore.BuildingBlocks.Persistence;
+using Encore.Tests.Inventory;
 using Encore.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.WebUtilities;
 using static Encore.Tests.Identity.OidcTestHost;
 
@@ -267,4 +269,27 @@ public sealed class OidcServerTests
         ["client_secret"] = ScannerSecret,
         ["scope"] = "encore_api",
     });
+
+    [Fact]
+    public async Task The_server_is_asked_about_its_own_paths_only()
+    {
+        var asked = 0;
+        await using var app = EncoreAppFactory.Sqlite(seedDemo: true).WithServices(services => services.AddOpenIddict().AddServer(server =>
+            server.AddEventHandler<OpenIddict.Server.OpenIddictServerEvents.ProcessRequestContext>(handler => handler
+                .UseInlineHandler(context =>
+                {
+                    Interlocked.Increment(ref asked);
+                    return default;
+                })
+                .SetOrder(int.MinValue))));
+        var buyer = await app.NewBuyerAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await buyer.GetAsync("/api/ping")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await buyer.GetAsync("/api/identity/me")).StatusCode);
+        Assert.Equal(0, asked);
+
+        using var anonymous = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/.well-known/openid-configuration")).StatusCode);
+        Assert.Equal(1, asked);
+    }
 }

@@ -2,11 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using Encore.BuildingBlocks.Persistence;
 using Encore.Contracts.FlashSale;
+using Encore.Identity.Risk;
 using Encore.Tests.Catalog;
 using Encore.Tests.Gateway;
 using Encore.Tests.Infrastructure;
 using Encore.Tests.Inventory;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Encore.Tests.Identity;
 
@@ -56,5 +59,34 @@ public sealed class ShadowBanTests
         Assert.Empty((await admin.GetFromJsonAsync<List<System.Text.Json.Nodes.JsonObject>>("/api/admin/risk/flags"))!);
         Assert.False((await app.Service<IBuyerRiskSignals>().AssessAsync(buyerId, new DefaultHttpContext(), default)).ShadowBanned);
         Assert.Equal(HttpStatusCode.Created, (await buyer.HoldStandingAsync(sale, 1)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_instance_sees_a_flag_within_the_cache_time_and_this_one_at_once()
+    {
+        var clockA = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clockB = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var a = EncoreAppFactory.Postgres(seedDemo: true).WithServices(s => s.AddSingleton<TimeProvider>(clockA));
+        var admin = await a.SignedInAsync("admin@encore.test");
+        var buyerId = await (await a.NewBuyerAsync()).UserIdAsync();
+        await using var b = a.AnotherInstance().WithServices(s => s.AddSingleton<TimeProvider>(clockB));
+        async Task<bool> BannedOn(EncoreAppFactory app) =>
+            (await app.Service<IBuyerRiskSignals>().AssessAsync(buyerId, new DefaultHttpContext(), default)).ShadowBanned;
+
+        // Both instances have read the flags (none yet).
+        Assert.False(await BannedOn(a));
+        Assert.False(await BannedOn(b));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/admin/risk/flags/{buyerId}", new { reason = "Forty holds a minute from one card" })).StatusCode);
+        Assert.True(await BannedOn(a));
+        Assert.False(await BannedOn(b));
+        clockB.Advance(TimeSpan.FromSeconds(BuyerRiskSignals.FlagCacheSeconds));
+        Assert.True(await BannedOn(b));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/admin/risk/flags/{buyerId}")).StatusCode);
+        Assert.False(await BannedOn(a));
+        Assert.True(await BannedOn(b));
+        clockB.Advance(TimeSpan.FromSeconds(BuyerRiskSignals.FlagCacheSeconds));
+        Assert.False(await BannedOn(b));
     }
 }

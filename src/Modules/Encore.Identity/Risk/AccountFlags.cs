@@ -82,7 +82,7 @@ internal static class AccountFlags
             db.ChangeTracker.Clear();
             flag = await db.AccountFlags.AsNoTracking().SingleAsync(f => f.UserId == userId, ct);
         }
-        risk.Forget(userId);
+        risk.FlagsChanged();
         return new FlagOutcome.Flagged(new FlaggedAccount(userId, user.Email ?? "", user.DisplayName, flag.Reason, flag.FlaggedBy, flag.FlaggedAt));
     }
 
@@ -96,7 +96,7 @@ internal static class AccountFlags
     internal static async Task<bool> UnflagAsync(Guid userId, IdentityDb db, BuyerRiskSignals risk, CancellationToken ct)
     {
         var removed = await db.AccountFlags.Where(f => f.UserId == userId).ExecuteDeleteAsync(ct);
-        risk.Forget(userId);
+        risk.FlagsChanged();
         return removed > 0;
     }
 }

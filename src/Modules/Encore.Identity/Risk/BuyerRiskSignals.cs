@@ -1,23 +1,20 @@
 using Encore.Contracts.FlashSale;
 using Encore.Identity.Sessions;
 using Microsoft.AspNetCore.Http;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Identity.Risk;
 
 /// <summary>
 /// Scores a buyer from the request's headers, the device's own report and the admin's flag. The
-/// flag is read from the database and cached per instance for a few seconds (flagging on one
-/// instance clears that instance's entry at once; others follow within <see cref="FlagCacheSeconds"/>).
-/// A device's report is cached the same way once it exists: every gated request (a challenge, a
+/// flags come from <see cref="FlaggedAccounts"/> (flagging on one instance counts there at once;
+/// others follow within <see cref="FlagCacheSeconds"/>). A device's report is cached the same way once it exists: every gated request (a challenge, a
 /// hold, a queue join) scores the device, and the report changes only when the browser reports
 /// again — on this instance that clears the entry at once, elsewhere within
 /// <see cref="DeviceCacheSeconds"/>. A missing report is not cached, so a device's first report
 /// counts everywhere at once.
 /// </summary>
-internal sealed class BuyerRiskSignals(IServiceScopeFactory scopes, IMemoryCache cache, DeviceCookie cookie, IDeviceReports reports) : IBuyerRiskSignals
+internal sealed class BuyerRiskSignals(FlaggedAccounts flags, IMemoryCache cache, DeviceCookie cookie, IDeviceReports reports) : IBuyerRiskSignals
 {
     public const int FlagCacheSeconds = 5;
     public const int DeviceCacheSeconds = 5;
@@ -37,17 +34,10 @@ internal sealed class BuyerRiskSignals(IServiceScopeFactory scopes, IMemoryCache
         return RiskScore.Assess(server, device, flag is not null, flag?.Reason);
     }
 
-    internal async Task<AccountFlag?> FlagAsync(Guid userId, CancellationToken ct)
-    {
-        if (cache.TryGetValue(CacheKey(userId), out AccountFlag? cached)) return cached;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
-        var flag = await db.AccountFlags.AsNoTracking().SingleOrDefaultAsync(f => f.UserId == userId, ct);
-        cache.Set(CacheKey(userId), flag, TimeSpan.FromSeconds(FlagCacheSeconds));
-        return flag;
-    }
+    internal ValueTask<AccountFlag?> FlagAsync(Guid userId, CancellationToken ct) => flags.FindAsync(userId, ct);
 
-    internal void Forget(Guid userId) => cache.Remove(CacheKey(userId));
+    /// <summary>An admin flagged or unflagged an account on this instance.</summary>
+    internal void FlagsChanged() => flags.Changed();
 
     async Task<DeviceReport?> ReportAsync(Guid deviceId)
     {
@@ -61,6 +51,4 @@ internal sealed class BuyerRiskSignals(IServiceScopeFactory scopes, IMemoryCache
     internal void ForgetDevice(Guid deviceId) => cache.Remove(DeviceKey(deviceId));
 
     static string DeviceKey(Guid deviceId) => $"encore:risk-device:{deviceId:N}";
-
-    static string CacheKey(Guid userId) => $"encore:risk-flag:{userId:N}";
 }

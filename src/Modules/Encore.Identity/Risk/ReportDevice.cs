@@ -38,7 +38,7 @@ internal static class ReportDevice
         if (request.BotKind is { Length: > 40 } || request.BotKind?.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '_' and not '-') == true)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["botKind"] = ["At most 40 letters, digits, '_' or '-'."] });
 
-        var deviceId = cookie.Ensure(http, clock);
+        var deviceId = cookie.Ensure(http);
         var accounts = Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
             ? await reports.NoteAccountAsync(visitor, userId)
             : 0;

@@ -17,6 +17,7 @@ internal static class RiskModule
         services.AddSingleton<IDeviceReports>(sp => sp.GetService<IConnectionMultiplexer>() is { } redis
             ? new RedisDeviceReports(redis, sp.GetRequiredService<TimeProvider>(), RedisPrefix)
             : new InProcessDeviceReports(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FlaggedAccounts>();
         services.AddSingleton<BuyerRiskSignals>();
         services.AddSingleton<IBuyerRiskSignals>(sp => sp.GetRequiredService<BuyerRiskSignals>());
         return services;

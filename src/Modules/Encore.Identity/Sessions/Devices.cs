@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using Encore.BuildingBlocks.Http;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -8,9 +10,11 @@ namespace Encore.Identity.Sessions;
 
 /// <summary>
 /// A long-lived, per-browser id in a Data Protection-sealed cookie: the server can trust that it
-/// issued the id, and a session cookie copied to another browser lacks it.
+/// issued the id, and a session cookie copied to another browser lacks it. A browser sends the same
+/// cookie with every request, so what it unsealed to is kept a minute (<see cref="VerifiedTokens{T}"/>):
+/// unsealing is an AES decryption and an HMAC, 1.3 % of the machine in the hold profile.
 /// </summary>
-internal sealed class DeviceCookie(IDataProtectionProvider protection)
+internal sealed class DeviceCookie(IDataProtectionProvider protection, TimeProvider clock) : IDisposable
 {
     public const string CookieName = "encore.device";
     /// <summary>Optional: an app that has a stable device identifier of its own may send it here.</summary>
@@ -18,15 +22,22 @@ internal sealed class DeviceCookie(IDataProtectionProvider protection)
     const string ItemKey = "encore.device-id";
 
     readonly IDataProtector protector = protection.CreateProtector("Encore.Identity.DeviceCookie.v1");
+    readonly VerifiedTokens<StrongBox<Guid>> unsealed = new(clock, 20_000);
 
     public Guid? Read(HttpContext http)
     {
         // Issued by this response, or already unsealed: several checks of one request ask.
         if (http.Items[ItemKey] is Guid known) return known;
         if (!http.Request.Cookies.TryGetValue(CookieName, out var value) || string.IsNullOrEmpty(value)) return null;
+        if (unsealed.TryGet(value, out var seen))
+        {
+            http.Items[ItemKey] = seen.Value;
+            return seen.Value;
+        }
         try
         {
             if (!Guid.TryParse(protector.Unprotect(value), out var id)) return null;
+            unsealed.Remember(value, new StrongBox<Guid>(id), clock.GetUtcNow() + VerifiedTokens<StrongBox<Guid>>.KeepFor);
             http.Items[ItemKey] = id;
             return id;
         }
@@ -36,7 +47,7 @@ internal sealed class DeviceCookie(IDataProtectionProvider protection)
         }
     }
 
-    public Guid Ensure(HttpContext http, TimeProvider clock)
+    public Guid Ensure(HttpContext http)
     {
         if (Read(http) is { } id) return id;
         id = Guid.CreateVersion7();
@@ -57,6 +68,8 @@ internal sealed class DeviceCookie(IDataProtectionProvider protection)
         http.Request.Headers[SignalHeader].ToString() is { Length: > 0 } signal
             ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(signal)))
             : null;
+
+    public void Dispose() => unsealed.Dispose();
 }
 
 /// <summary>The country a request comes from (ISO 3166 alpha-2), or null when unknown.</summary>
@@ -117,9 +130,9 @@ internal static class UserAgents
 }
 
 /// <summary>The device cookie, as other modules see it.</summary>
-internal sealed class DeviceContext(DeviceCookie cookie, TimeProvider clock) : Encore.Contracts.FlashSale.IDeviceContext
+internal sealed class DeviceContext(DeviceCookie cookie) : Encore.Contracts.FlashSale.IDeviceContext
 {
     public Guid? DeviceId(HttpContext http) => cookie.Read(http);
 
-    public Guid EnsureDeviceId(HttpContext http) => cookie.Ensure(http, clock);
+    public Guid EnsureDeviceId(HttpContext http) => cookie.Ensure(http);
 }

@@ -60,7 +60,7 @@ internal sealed class UserSessions
         var http = context.HttpContext;
         var ct = http.RequestAborted;
         if (!Guid.TryParse(context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)) return;
-        var deviceId = devices.Ensure(http, clock);
+        var deviceId = devices.Ensure(http);
 
         // A refresh (after a password change, a role change) keeps a session that is still good.
         if (context.Properties.Items.TryGetValue(SessionIdItem, out var existing) && Guid.TryParse(existing, out var existingId)
