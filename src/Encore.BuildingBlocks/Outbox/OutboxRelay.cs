@@ -94,6 +94,13 @@ public sealed class OutboxProcessor(
             $"ORDER BY m.occurred_at, m.id LIMIT {options.BatchSize}" +
             (postgres ? " FOR UPDATE OF m SKIP LOCKED" : "");
 
+        // Most passes find nothing due. One read outside a transaction says so in one round trip,
+        // where the claim takes two and a transaction: every instance polls every module's outbox
+        // twice a second, busy or idle (docs/PERFORMANCE.md).
+        if (!await db.Set<OutboxMessage>().AnyAsync(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now
+                && (m.LockedUntil == null || m.LockedUntil < now), ct))
+            return [];
+
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var batch = await db.Set<OutboxMessage>().FromSqlRaw(sql, nowParameter).ToListAsync(ct);
         foreach (var message in batch) message.LockedUntil = now + options.LeaseDuration;
