@@ -76,6 +76,13 @@ public sealed class OutboxProcessor(
     async Task<List<OutboxMessage>> ClaimAsync(DbContext db, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // Most passes find nothing due. One read outside a transaction says so in one round trip,
+        // where the claim takes two and a transaction: every instance polls every module's outbox
+        // twice a second, busy or idle (docs/PERFORMANCE.md).
+        if (!await db.Set<OutboxMessage>().AnyAsync(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now
+                && (m.LockedUntil == null || m.LockedUntil < now), ct))
+            return [];
+
         var entity = db.Model.FindEntityType(typeof(OutboxMessage))!;
         var table = entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
         var postgres = db.Database.IsNpgsql();
@@ -93,13 +100,6 @@ public sealed class OutboxProcessor(
             "AND (e.occurred_at < m.occurred_at OR (e.occurred_at = m.occurred_at AND e.id < m.id)))) " +
             $"ORDER BY m.occurred_at, m.id LIMIT {options.BatchSize}" +
             (postgres ? " FOR UPDATE OF m SKIP LOCKED" : "");
-
-        // Most passes find nothing due. One read outside a transaction says so in one round trip,
-        // where the claim takes two and a transaction: every instance polls every module's outbox
-        // twice a second, busy or idle (docs/PERFORMANCE.md).
-        if (!await db.Set<OutboxMessage>().AnyAsync(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now
-                && (m.LockedUntil == null || m.LockedUntil < now), ct))
-            return [];
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var batch = await db.Set<OutboxMessage>().FromSqlRaw(sql, nowParameter).ToListAsync(ct);

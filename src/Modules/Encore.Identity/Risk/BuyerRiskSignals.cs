@@ -8,11 +8,11 @@ namespace Encore.Identity.Risk;
 /// <summary>
 /// Scores a buyer from the request's headers, the device's own report and the admin's flag. The
 /// flags come from <see cref="FlaggedAccounts"/> (flagging on one instance counts there at once;
-/// others follow within <see cref="FlagCacheSeconds"/>). A device's report is cached the same way once it exists: every gated request (a challenge, a
-/// hold, a queue join) scores the device, and the report changes only when the browser reports
-/// again — on this instance that clears the entry at once, elsewhere within
-/// <see cref="DeviceCacheSeconds"/>. A missing report is not cached, so a device's first report
-/// counts everywhere at once.
+/// others follow within <see cref="FlagCacheSeconds"/>). A device's report is cached per instance
+/// once it exists: every gated request (a challenge, a hold, a queue join) scores the device, and
+/// the report changes only when the browser reports again — on this instance that clears the entry
+/// at once, elsewhere within <see cref="DeviceCacheSeconds"/>. A missing report is not cached, so a
+/// device's first report counts everywhere at once.
 /// </summary>
 internal sealed class BuyerRiskSignals(FlaggedAccounts flags, IMemoryCache cache, DeviceCookie cookie, IDeviceReports reports) : IBuyerRiskSignals
 {
@@ -30,11 +30,9 @@ internal sealed class BuyerRiskSignals(FlaggedAccounts flags, IMemoryCache cache
             // A device id issued during this very request does not count: the browser has not shown it back yet.
             deviceId is not null && http.Request.Cookies.ContainsKey(DeviceCookie.CookieName));
         var device = deviceId is { } id ? await ReportAsync(id) : null;
-        var flag = userId is { } user ? await FlagAsync(user, cancellationToken) : null;
+        var flag = userId is { } user ? await flags.FindAsync(user, cancellationToken) : null;
         return RiskScore.Assess(server, device, flag is not null, flag?.Reason);
     }
-
-    internal ValueTask<AccountFlag?> FlagAsync(Guid userId, CancellationToken ct) => flags.FindAsync(userId, ct);
 
     /// <summary>An admin flagged or unflagged an account on this instance.</summary>
     internal void FlagsChanged() => flags.Changed();
