@@ -11,7 +11,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using Encore.Web.Gateway;
 using StackExchange.Redis;
 
@@ -42,7 +41,7 @@ internal static class EncoreDefaults
 
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("encore", serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
-            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddSource("Encore.*"))
+            .WithTracingWhenCollected(builder.Configuration)
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

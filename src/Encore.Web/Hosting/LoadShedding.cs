@@ -111,9 +111,11 @@ internal static class LoadShedding
     /// Requests that pass even when every slot is taken: health, readiness and metrics (an overloaded
     /// instance is not a dead one), the waiting room's live line, and releasing a hold.
     /// </summary>
-    static bool NeverShed(string method, PathString path) =>
-        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics")
-        || IsLiveLine(path) || GivesBack(method, path);
+    static bool NeverShed(string method, PathString path) => IsProbe(path) || IsLiveLine(path) || GivesBack(method, path);
+
+    /// <summary>Health, readiness and the metrics scrape: asked by balancers and collectors, not by people.</summary>
+    public static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics");
 
     /// <summary>
     /// Releasing a hold (the API's DELETE, or the hold page's release and extend forms) is one store
