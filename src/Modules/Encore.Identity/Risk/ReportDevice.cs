@@ -31,7 +31,7 @@ internal static class ReportDevice
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
     static async Task<Results<NoContent, ValidationProblem>> Handle(
-        DeviceSignalsRequest request, HttpContext http, DeviceCookie cookie, IDeviceReports reports, BuyerRiskSignals risk, TimeProvider clock)
+        DeviceSignalsRequest request, HttpContext http, DeviceCookie cookie, IDeviceReports reports, KnownDevices devices, TimeProvider clock)
     {
         if (request.VisitorId is not { Length: >= 8 and <= 64 } visitor || !visitor.All(char.IsAsciiLetterOrDigit))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["visitorId"] = ["8 to 64 letters and digits."] });
@@ -51,7 +51,7 @@ internal static class ReportDevice
             request.Webdriver == true || earlier?.Webdriver == true,
             Math.Max(accounts, earlier?.AccountsOnVisitor ?? 0),
             clock.GetUtcNow()));
-        risk.ForgetDevice(deviceId);
+        await devices.ReportedAsync(deviceId);
         return TypedResults.NoContent();
     }
 }

@@ -12,11 +12,11 @@ internal static class RiskModule
 
     public static IServiceCollection AddRisk(this IServiceCollection services)
     {
-        services.AddMemoryCache();
         services.AddSingleton<SharedSecrets>();
         services.AddSingleton<IDeviceReports>(sp => sp.GetService<IConnectionMultiplexer>() is { } redis
             ? new RedisDeviceReports(redis, sp.GetRequiredService<TimeProvider>(), RedisPrefix)
             : new InProcessDeviceReports(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<KnownDevices>();
         services.AddSingleton<FlaggedAccounts>();
         services.AddSingleton<BuyerRiskSignals>();
         services.AddSingleton<IBuyerRiskSignals>(sp => sp.GetRequiredService<BuyerRiskSignals>());
