@@ -272,9 +272,13 @@ internal sealed partial class CheckoutService(
         var lost = await TrySellAsync(order, status, actor, now, ct);
         if (lost is not null)
         {
-            await VoidQuietlyAsync(status.PaymentId, ct);
             db.ChangeTracker.Clear();
             var closed = await FindAsync(order.Id, ct);
+            // The buyer's return and the payment event apply one authorization side by side: the one
+            // that lost to the other's confirm finds the order paid by this very payment. Voiding it
+            // then would void a sold order's payment (and releasing the hold free its sold places).
+            if (closed is { IsPaid: true } && closed.PaymentId == status.PaymentId) return new PayOutcome.Done(closed);
+            await VoidQuietlyAsync(status.PaymentId, ct);
             if (closed is not null && closed.CanMoveTo(lost.Value.To))
             {
                 closed.Failed(lost.Value.Message);
