@@ -22,6 +22,7 @@ internal sealed class KnownDevices(IDeviceReports reports, ILiveBroadcast broadc
     sealed record Known(DeviceReport? Report, long ReadAt);
 
     readonly ConcurrentDictionary<Guid, Known> known = new();
+    long sweptAt;
     IDisposable? subscription;
     // Bumped by every announcement heard: a read that began before one is not kept.
     long announcements;
@@ -35,8 +36,8 @@ internal sealed class KnownDevices(IDeviceReports reports, ILiveBroadcast broadc
         var report = await reports.GetAsync(deviceId);
         if (Volatile.Read(ref subscription) is not null && Interlocked.Read(ref announcements) == before)
         {
-            if (known.Count > SweepAbove) Sweep();
             known[deviceId] = new Known(report, readAt);
+            SweepIfDue(readAt);
         }
         return report;
     }
@@ -57,11 +58,17 @@ internal sealed class KnownDevices(IDeviceReports reports, ILiveBroadcast broadc
         if (Guid.TryParseExact(message, "N", out var deviceId)) known.TryRemove(deviceId, out _);
     }
 
-    void Sweep()
+    /// <summary>
+    /// Drops expired copies once per cache time, by one reader (a dictionary's count takes all its
+    /// locks: not something every read should do).
+    /// </summary>
+    void SweepIfDue(long now)
     {
+        var last = Interlocked.Read(ref sweptAt);
+        if (clock.GetElapsedTime(last, now) < CacheTime || Interlocked.CompareExchange(ref sweptAt, now, last) != last) return;
         foreach (var (id, entry) in known)
-            if (clock.GetElapsedTime(entry.ReadAt) >= CacheTime) known.TryRemove(id, out _);
-        // More devices than that within the cache time: start again rather than sweep on every read.
+            if (clock.GetElapsedTime(entry.ReadAt, now) >= CacheTime) known.TryRemove(id, out _);
+        // More devices than that within the cache time: start again rather than keep them all.
         if (known.Count > SweepAbove) known.Clear();
     }
 
