@@ -86,10 +86,31 @@ full_page_writes = on
 wal_compression = on
 log_min_messages = warning
 CONF
+  # BENCH_PG_STATEMENTS=1: pg_stat_statements records every statement's calls and time, for the
+  # per-step dump (pg_statements) that shows where the database's work goes.
+  if [ "${BENCH_PG_STATEMENTS:-0}" = 1 ]; then
+    printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\n" >> "$BENCH_PG_DATA/postgresql.conf"
+  fi
   as_postgres "$PG_BIN/pg_ctl" -D "$BENCH_PG_DATA" -l "$BENCH_PG_DATA/log" -w start >/dev/null
   PG_CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=encore;Maximum Pool Size=100;No Reset On Close=true"
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE encore" >/dev/null
   log "PostgreSQL on 127.0.0.1:$PG_PORT (data $BENCH_PG_DATA)"
+}
+
+# pg_statements reset | pg_statements dump LABEL: with BENCH_PG_STATEMENTS=1, forgets the counts, or
+# writes the statements by total execution time to pg-statements-LABEL.txt; otherwise nothing.
+pg_statements() {
+  [ "${BENCH_PG_STATEMENTS:-0}" = 1 ] || return 0
+  local sql
+  if [ "$1" = reset ]; then
+    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d encore -qAt -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+    return
+  fi
+  sql="SELECT calls, round(total_exec_time)::bigint AS total_ms, round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS pct,
+         rows, left(regexp_replace(query, '\s+', ' ', 'g'), 220) AS query
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 60"
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d encore -c "$sql" > "$OUT/pg-statements-$2.txt"
+  log "PostgreSQL statements of $2: $OUT/pg-statements-$2.txt"
 }
 
 start_redis() {

@@ -11,6 +11,8 @@
 #                 so at most 4 orders of 2 per BENCH_BUYERS), its warm-up (BENCH_WARMUP): the pay path's
 #                 code is still being optimized by the JIT for some 30 s after its first call
 #   BENCH_CONNECTIONS  connections of the load generator (default 64)
+#   BENCH_PG_STATEMENTS  1: PostgreSQL counts every statement (pg_stat_statements) and the checkout step
+#                 writes them, by total time, to pg-statements-checkout.txt (default 0)
 #   BENCH_ADMISSION  1 (default): the hold events are behind a waiting room and every hold carries its
 #                 buyer's admission token; 0: no queue, holds without one (the runs before 2026-11-27)
 #   SHED_RATE     the overload rate (default 2× the 1-seat maximum measured in the same run)
@@ -253,10 +255,12 @@ if has checkout; then
   GATES=("${GATE_ENV[@]}" "${PAY_ENV[@]}")
   start_scaled
   [ -n "${SEEDED:-}" ] || { seed_buyers_postgres "$BUYERS"; SEEDED=1; }
+  pg_statements reset
   bench setup --url "$URL" --seats 20000 --standing 1000 --limit 8 --doors-open-now --out "$OUT/event-checkout.json" >&2
   bench login --url "$URL" --count "$BUYERS" --password "$BUYER_PASSWORD" --parallel 32 --out "$OUT/tokens-checkout.txt" | tee -a "$OUT/raw.txt" >&2
   bench checkout --url "$URL" --event "$OUT/event-checkout.json" --tokens "$OUT/tokens-checkout.txt" --orders "${CHECKOUT_ORDERS:-4000}" \
     --connections "$CONN" --pids "${APP_PIDS[app1]},${APP_PIDS[app2]},${APP_PIDS[app3]}" --warmup "${CHECKOUT_WARMUP:-$WARMUP}" --duration "$DURATION" --results "$RESULTS" | tee -a "$OUT/raw.txt" >&2 || { log "the checkout benchmark failed"; CHECKOUT_FAILED=1; }
+  pg_statements dump checkout
   stop_scaled
   if [ -f "$OUT/pgbench.txt" ]; then
     bench targets --results "$RESULTS" --pgbench-tps "$(grep -a '^tps' "$OUT/pgbench.txt" | tail -1 | awk '{print $3}')" | tee -a "$OUT/raw.txt" >&2

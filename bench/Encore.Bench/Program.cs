@@ -168,7 +168,7 @@ static async Task<int> CheckoutAsync(Options options)
     // Tickets are issued from Orders' event through the outbox after the pay call answers: wait for
     // every paid order's tickets (2 seats per order), then scan them all.
     var waited = Stopwatch.GetTimestamp();
-    var (expected, issued) = await CheckoutBench.WaitForTicketsAsync(http, pay.Paid, 2, TimeSpan.FromSeconds(options.Int("tickets-timeout", 180)), options.Int("parallel", 32));
+    var (expected, issued) = await CheckoutBench.WaitForTicketsAsync(http, pay.Paid.ToList(), 2, TimeSpan.FromSeconds(options.Int("tickets-timeout", 180)), options.Int("parallel", 32));
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[bench] {issued} of {expected} tickets of the paid orders issued after {Recorder.Millis(waited, Stopwatch.GetTimestamp()) / 1000:F0} s"));
     var codes = await CheckoutBench.CodesAsync(http, pay.Paid, options.Int("parallel", 32));
     if (codes.Count == 0) { Console.Error.WriteLine("[bench] no ticket codes: nothing to scan"); return 1; }
