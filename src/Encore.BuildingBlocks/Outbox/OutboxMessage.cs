@@ -70,6 +70,10 @@ public static class OutboxModel
             e.Property(m => m.LastError).HasColumnName("last_error").HasMaxLength(2000);
             e.Property(m => m.OrderingKey).HasColumnName("ordering_key").HasMaxLength(100);
             e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+            // The claim's order over the undelivered alone: it reads from the oldest until a batch is
+            // found, where the index above made it sort every pending message first (38 ms a claim
+            // with 7,700 waiting after a flash sale's payments; docs/PERFORMANCE.md).
+            e.HasIndex(m => new { m.OccurredAt, m.Id }).HasFilter("status = 0");
             // The claim asks, for each candidate, whether an earlier message of its key is still undelivered.
             e.HasIndex(m => new { m.OrderingKey, m.OccurredAt }).HasFilter("ordering_key IS NOT NULL AND status <> 1");
         });

@@ -140,6 +140,8 @@ internal class PaymentsDbContext(DbContextOptions options) : DbContext(options)
             e.Property(d => d.Type).HasMaxLength(100);
             e.Property(d => d.LastError).HasMaxLength(1000);
             e.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            // The sender's claim reads the pending ones oldest first and stops at a batch.
+            e.HasIndex(d => d.CreatedAt).HasFilter("\"Status\" = 0");
         });
 
         model.AddOutboxAndInbox();

@@ -335,6 +335,45 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public async Task A_claim_with_thousands_waiting_reads_the_oldest_in_order_instead_of_sorting_them_all()
+    {
+        var log = new StepLog();
+        await using var harness = await OutboxHarness.StartAsync(StorageProvider.Postgres, Steps(new StepFailures(), log), new OutboxOptions { BatchSize = 50 });
+        // What a flash sale's payments leave: thousands waiting, two per key (an order's OrderPaid and PaymentCaptured).
+        var keys = Enumerable.Range(0, 2000).Select(_ => Guid.CreateVersion7()).ToList();
+        await harness.WithDbAsync(async db =>
+        {
+            foreach (var key in keys)
+                for (var step = 1; step <= 2; step++)
+                {
+                    db.AddToOutbox(new CounterStepped(key, step), harness.Clock);
+                    harness.Clock.Advance(TimeSpan.FromMilliseconds(1));
+                }
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlRawAsync($"ANALYZE \"{OutboxTestDb.Schema}\".outbox_messages");
+            return 0;
+        });
+
+        var plan = await harness.WithDbAsync(async db =>
+        {
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var explain = connection.CreateCommand();
+            explain.CommandText = "EXPLAIN (FORMAT JSON) " + OutboxProcessor.ClaimSql(db, 50).Replace("{0}", "@now", StringComparison.Ordinal);
+            explain.Parameters.Add(new Npgsql.NpgsqlParameter("now", harness.Clock.GetUtcNow()));
+            return (string)(await explain.ExecuteScalarAsync())!;
+        });
+        // Read in claim order from the pending-only index and stopped at the batch: no sort of all 4,000.
+        Assert.Contains("IX_outbox_messages_occurred_at_id", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"Sort\"", plan, StringComparison.Ordinal);
+
+        // And the batch is still the oldest deliverable: each of the first 50 keys' first step, none of their second.
+        Assert.Equal(50, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        Assert.Equal(keys.Take(50).Order(), log.Seen.Select(s => s.CounterId).Order());
+        Assert.All(log.Seen, s => Assert.Equal(1, s.Step));
+    }
+
+    [Fact]
     public void Extra_event_types_may_repeat_contract_types()
     {
         var types = new IntegrationEventTypes([typeof(CounterIncremented), typeof(CounterIncremented), typeof(Encore.Contracts.Catalog.EventPublished)]);

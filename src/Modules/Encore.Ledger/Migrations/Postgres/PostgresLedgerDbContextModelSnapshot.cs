@@ -94,6 +94,9 @@ namespace Encore.Ledger.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasFilter("status = 0");
+
                     b.HasIndex("OrderingKey", "OccurredAt")
                         .HasFilter("ordering_key IS NOT NULL AND status <> 1");
 

@@ -134,6 +134,9 @@ namespace Encore.Orders.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasFilter("status = 0");
+
                     b.HasIndex("OrderingKey", "OccurredAt")
                         .HasFilter("ordering_key IS NOT NULL AND status <> 1");
 

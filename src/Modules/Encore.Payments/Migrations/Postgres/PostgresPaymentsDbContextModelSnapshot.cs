@@ -94,6 +94,9 @@ namespace Encore.Payments.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasFilter("status = 0");
+
                     b.HasIndex("OrderingKey", "OccurredAt")
                         .HasFilter("ordering_key IS NOT NULL AND status <> 1");
 
@@ -262,6 +265,9 @@ namespace Encore.Payments.Migrations.Postgres
                         .HasColumnType("character varying(100)");
 
                     b.HasKey("EventId");
+
+                    b.HasIndex("CreatedAt")
+                        .HasFilter("\"Status\" = 0");
 
                     b.HasIndex("Status", "NextAttemptAt");
 

@@ -88,6 +88,9 @@ namespace Encore.Payments.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasFilter("status = 0");
+
                     b.HasIndex("OrderingKey", "OccurredAt")
                         .HasFilter("ordering_key IS NOT NULL AND status <> 1");
 
@@ -256,6 +259,9 @@ namespace Encore.Payments.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("EventId");
+
+                    b.HasIndex("CreatedAt")
+                        .HasFilter("\"Status\" = 0");
 
                     b.HasIndex("Status", "NextAttemptAt");
 

@@ -1,0 +1,42 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Encore.Payments.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class PendingClaimIndexes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_simulated_webhooks_CreatedAt",
+                schema: "payments",
+                table: "simulated_webhooks",
+                column: "CreatedAt",
+                filter: "\"Status\" = 0");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_messages_occurred_at_id",
+                schema: "payments",
+                table: "outbox_messages",
+                columns: new[] { "occurred_at", "id" },
+                filter: "status = 0");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_simulated_webhooks_CreatedAt",
+                schema: "payments",
+                table: "simulated_webhooks");
+
+            migrationBuilder.DropIndex(
+                name: "IX_outbox_messages_occurred_at_id",
+                schema: "payments",
+                table: "outbox_messages");
+        }
+    }
+}
