@@ -21,6 +21,8 @@ public sealed record OutboxOptions
     /// payments in an on-sale. SQLite takes one writer at a time: the embedded default keeps 1.
     /// </summary>
     public int Parallelism { get; init; } = 1;
+    /// <summary>How long a delivered or discarded message is kept before <see cref="OutboxRetention"/> deletes it.</summary>
+    public TimeSpan KeepDeliveredFor { get; init; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>
@@ -252,6 +254,7 @@ public static class OutboxRegistration
         services.AddSingleton(new IntegrationEventTypes(extraEventTypes));
         services.AddSingleton<OutboxProcessor>();
         services.AddHostedService<OutboxRelay>();
+        services.AddHostedService<OutboxRetention>();
         services.AddScoped<DeadLetters>();
         return services;
     }

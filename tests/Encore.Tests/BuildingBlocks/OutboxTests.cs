@@ -373,6 +373,38 @@ public sealed class OutboxTests
         Assert.All(log.Seen, s => Assert.Equal(1, s.Step));
     }
 
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task Delivered_and_discarded_messages_are_deleted_after_a_week_dead_letters_and_pending_ones_stay(StorageProvider provider)
+    {
+        await using var harness = await OutboxHarness.StartAsync(provider, Recording);
+        var delivered = (await harness.PublishAsync(new CounterIncremented(Guid.NewGuid(), 1)))[0];
+        Assert.Equal(1, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        var ids = await harness.PublishAsync(new CounterIncremented(Guid.NewGuid(), 2), new CounterIncremented(Guid.NewGuid(), 3), new CounterIncremented(Guid.NewGuid(), 4));
+        var (deadLetter, discarded, waiting) = (ids[0], ids[1], ids[2]);
+        var muchLater = harness.Clock.GetUtcNow().AddDays(365);
+        await harness.WithDbAsync(async db =>
+        {
+            var messages = db.Set<OutboxMessage>();
+            await messages.Where(m => m.Id == deadLetter).ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.DeadLettered));
+            await messages.Where(m => m.Id == discarded).ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Discarded));
+            // Still pending, backing off after failures: it is not done with, however old.
+            return await messages.Where(m => m.Id == waiting).ExecuteUpdateAsync(u => u.SetProperty(m => m.NextAttemptAt, muchLater));
+        });
+        var retention = ActivatorUtilities.CreateInstance<OutboxRetention>(harness.Services);
+
+        harness.Clock.Advance(TimeSpan.FromDays(6));
+        Assert.Equal(0, await retention.PruneAsync(CancellationToken.None));
+        var recent = (await harness.PublishAsync(new CounterIncremented(Guid.NewGuid(), 5)))[0];
+        Assert.Equal(1, await harness.NewProcessor().ProcessOnceAsync(CancellationToken.None));
+        harness.Clock.Advance(TimeSpan.FromDays(2));
+
+        Assert.Equal(2, await retention.PruneAsync(CancellationToken.None));
+        var left = (await harness.MessagesAsync()).Select(m => m.Id).ToHashSet();
+        Assert.Equal(new[] { deadLetter, waiting, recent }.Order(), left.Order());
+    }
+
     [Fact]
     public void Extra_event_types_may_repeat_contract_types()
     {
