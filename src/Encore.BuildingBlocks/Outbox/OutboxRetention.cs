@@ -55,7 +55,9 @@ public sealed class OutboxRetention(
             {
                 removed = await db.Set<OutboxMessage>()
                     .Where(m => (m.Status == OutboxStatus.Processed || m.Status == OutboxStatus.Discarded) && m.OccurredAt < cutoff)
-                    .OrderBy(m => m.OccurredAt).Take(DeleteBatch)
+                    // Ids are UUIDv7, so the key's own index walks oldest first and stops at the batch;
+                    // ordering by occurred_at would sort every old message for each batch.
+                    .OrderBy(m => m.Id).Take(DeleteBatch)
                     .ExecuteDeleteAsync(ct);
                 deleted += removed;
             }
