@@ -22,7 +22,7 @@ public sealed class OutboxRetention(
     static readonly TimeSpan Every = TimeSpan.FromHours(1);
 
     /// <summary>At most this many rows go in one statement, so a first run over a long history does not hold a table for minutes.</summary>
-    internal const int DeleteBatch = 5000;
+    const int DeleteBatch = 5000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
