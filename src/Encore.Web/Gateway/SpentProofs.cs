@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Encore.BuildingBlocks;
 using StackExchange.Redis;
 
 namespace Encore.Web.Gateway;
@@ -12,13 +13,13 @@ internal interface ISpentProofs
 
 internal sealed class InProcessSpentProofs(TimeProvider clock) : ISpentProofs
 {
-    const int SweepAbove = 100_000;
     readonly ConcurrentDictionary<string, DateTimeOffset> spent = new(StringComparer.Ordinal);
+    readonly SweepSchedule sweeps = new(clock, above: 100_000);
 
     public Task<bool> TrySpendAsync(string signature, DateTimeOffset expires)
     {
         var now = clock.GetUtcNow();
-        if (spent.Count > SweepAbove)
+        if (sweeps.Due(spent.Count))
             foreach (var (key, until) in spent)
                 if (until <= now) spent.TryRemove(key, out _);
         return Task.FromResult(spent.TryAdd(signature, expires));

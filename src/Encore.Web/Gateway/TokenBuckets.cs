@@ -1,3 +1,4 @@
+using Encore.BuildingBlocks;
 using StackExchange.Redis;
 
 namespace Encore.Web.Gateway;
@@ -21,8 +22,8 @@ internal interface ITokenBuckets
 /// <summary>The embedded default: buckets in this process, behind one lock (a take is a few additions).</summary>
 internal sealed class InProcessTokenBuckets(TimeProvider clock) : ITokenBuckets
 {
-    const int SweepAbove = 100_000;
     readonly Dictionary<string, (double Tokens, long At)> buckets = new(StringComparer.Ordinal);
+    readonly SweepSchedule sweeps = new(clock, above: 100_000);
     readonly Lock gate = new();
 
     public bool IsSynchronous => true;
@@ -41,7 +42,7 @@ internal sealed class InProcessTokenBuckets(TimeProvider clock) : ITokenBuckets
                 if (tokens[i] < 1) waitMs = Math.Max(waitMs, (long)Math.Ceiling((1 - tokens[i]) / rule.RefillPerMillisecond - 1e-6));
             }
             if (waitMs > 0) return ValueTask.FromResult(TimeSpan.FromMilliseconds(waitMs));
-            if (buckets.Count > SweepAbove) Sweep(now, requested);
+            if (sweeps.Due(buckets.Count)) Sweep(now, requested);
             for (var i = 0; i < requested.Count; i++)
                 buckets[requested[i].Key] = (tokens[i] - 1, now);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Encore.BuildingBlocks;
 using StackExchange.Redis;
 
 namespace Encore.Identity.Risk;
@@ -31,11 +32,12 @@ internal sealed class InProcessDeviceReports(TimeProvider clock) : IDeviceReport
 {
     const int SweepAbove = 200_000;
     readonly ConcurrentDictionary<Guid, DeviceReport> reports = new();
+    readonly SweepSchedule sweeps = new(clock, above: SweepAbove);
     readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, DateTimeOffset>> accounts = new(StringComparer.Ordinal);
 
     public Task SaveAsync(Guid deviceId, DeviceReport report)
     {
-        if (reports.Count > SweepAbove)
+        if (sweeps.Due(reports.Count))
             foreach (var (id, r) in reports)
                 if (clock.GetUtcNow() - r.ReportedAt > DeviceReportLifetime.Value) reports.TryRemove(id, out _);
         reports[deviceId] = report;
