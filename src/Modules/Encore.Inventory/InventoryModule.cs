@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Encore.Inventory;
@@ -48,7 +49,10 @@ public static class InventoryModule
 
         services.AddSingleton<LateHoldReleases>();
         services.AddHostedService<HoldStoreWarmup>();
-        services.AddSingleton<LayoutCache>();
+        services.AddSingleton(sp => new LayoutCache(
+            options, sp.GetRequiredService<TimeProvider>(),
+            performanceId => HoldService.ReadInOwnScopeAsync(sp.GetRequiredService<IServiceScopeFactory>(), performanceId),
+            sp.GetRequiredService<ILogger<LayoutCache>>()));
         services.AddScoped<InventorySync>();
         services.AddScoped<HoldService>();
         services.AddScoped<Contracts.Inventory.IHoldCheckout, Checkout.HoldCheckout>();

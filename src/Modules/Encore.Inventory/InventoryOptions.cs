@@ -10,7 +10,7 @@ internal sealed record InventoryOptions
 
     /// <summary>How long a hold lasts unless the event sets its own.</summary>
     public int HoldMinutes { get; init; } = 10;
-    /// <summary>How long an instance reuses a performance's layout before reading it again.</summary>
+    /// <summary>How long an instance uses a performance's layout before it reads it again in the background (the old one is served meanwhile).</summary>
     public int LayoutCacheSeconds { get; init; } = 5;
     /// <summary>How often each instance publishes availability changes and looks for expired holds.</summary>
     public int LiveIntervalMilliseconds { get; init; } = 500;

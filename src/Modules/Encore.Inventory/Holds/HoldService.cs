@@ -1,6 +1,7 @@
 using Encore.Inventory.Model;
 using Encore.Inventory.Sync;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Inventory.Holds;
 
@@ -22,13 +23,18 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
     /// <summary>Best available picks from a snapshot, so a concurrent buyer can win its seats first; it picks again a few times.</summary>
     const int BestAvailableAttempts = 4;
 
+    // A read is shared by every request waiting for it, so no one request's cancellation may end it.
     public Task<PerformanceLayout?> LayoutAsync(Guid performanceId, CancellationToken ct) =>
-        layouts.Find(performanceId) is { } cached
-            ? Task.FromResult<PerformanceLayout?>(cached)
-            // Shared by every request waiting for it, so no one request's cancellation may end it.
-            : layouts.LoadOnceAsync(performanceId, () => LoadLayoutAsync(performanceId, CancellationToken.None));
+        layouts.GetAsync(performanceId, () => ReadLayoutAsync(performanceId, CancellationToken.None));
 
-    async Task<PerformanceLayout?> LoadLayoutAsync(Guid performanceId, CancellationToken ct)
+    /// <summary>Reads a layout in a scope of its own, for the cache's background refreshes.</summary>
+    internal static async Task<PerformanceLayout?> ReadInOwnScopeAsync(IServiceScopeFactory scopes, Guid performanceId)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<HoldService>().ReadLayoutAsync(performanceId, CancellationToken.None);
+    }
+
+    async Task<PerformanceLayout?> ReadLayoutAsync(Guid performanceId, CancellationToken ct)
     {
         if (!await sync.EnsureAsync(performanceId, ct)) return null;
         var inventory = await db.Performances.AsNoTracking().SingleOrDefaultAsync(p => p.PerformanceId == performanceId, ct);
@@ -44,7 +50,6 @@ internal sealed class HoldService(InventoryDbContext db, InventorySync sync, Lay
         // store that lost it since answers "not loaded", and WithStoreAsync loads it again).
         if (!layouts.Seen(performanceId))
             await store.InitializeAsync(performanceId, layout.PoolSeats, await SoldAsync(performanceId, ct), ct);
-        layouts.Remember(layout);
         return layout;
     }
 
