@@ -208,6 +208,11 @@ public abstract class HoldStoreContract
 
         Assert.NotNull(await store.ReleaseAsync(first.Id, buyer, default));
         Placed(await store.HoldAsync(Seats(hall, buyer, hall.A.Skip(5).Take(3), limit: 4), default));
+
+        // Holds that ran out count no more.
+        Assert.IsType<HoldOutcome.OverLimit>(await store.HoldAsync(Seats(hall, buyer, [hall.A[0]], limit: 4), default));
+        Clock.Advance(Ttl + TimeSpan.FromSeconds(1));
+        Placed(await store.HoldAsync(Seats(hall, buyer, hall.A.Take(4), limit: 4), default));
     }
 
     [Fact]

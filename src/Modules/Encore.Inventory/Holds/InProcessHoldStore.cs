@@ -30,6 +30,8 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
         /// <summary>The version of the latest sold update applied to each seat, section and buyer.</summary>
         public readonly Dictionary<string, long> SoldVersions = new(StringComparer.Ordinal);
         public readonly Dictionary<Guid, Hold> Holds = [];
+        /// <summary>Places each buyer holds now: the limit check reads it instead of walking every live hold.</summary>
+        public readonly Dictionary<Guid, int> HeldBy = [];
         public readonly PriorityQueue<Guid, DateTimeOffset> Expiries = new();
         public readonly Dictionary<(Guid Buyer, string Key), (Guid HoldId, string Hash, DateTimeOffset Until)> Keys = [];
         public readonly Queue<(Guid Buyer, string Key)> KeyOrder = new();
@@ -109,8 +111,7 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
             if (request.IdempotencyKey is { } key && Replay(state, request.BuyerId, key, request.RequestHash) is { } replayed)
                 return Task.FromResult(replayed);
 
-            var alreadyHeld = state.Holds.Values.Where(h => h.BuyerId == request.BuyerId).Sum(h => h.Quantity)
-                + state.Bought.GetValueOrDefault(request.BuyerId);
+            var alreadyHeld = state.HeldBy.GetValueOrDefault(request.BuyerId) + state.Bought.GetValueOrDefault(request.BuyerId);
             if (alreadyHeld + request.Quantity > request.BuyerLimit)
                 return Task.FromResult<HoldOutcome>(new HoldOutcome.OverLimit(request.BuyerLimit, alreadyHeld));
 
@@ -130,6 +131,7 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
             var hold = new Hold(request.HoldId, request.PerformanceId, request.BuyerId, request.SeatIds, request.Standing?.Section,
                 request.Quantity, ++state.Fence, now, now + request.Ttl, Extended: false, request.Ttl);
             state.Holds[hold.Id] = hold;
+            state.HeldBy[hold.BuyerId] = state.HeldBy.GetValueOrDefault(hold.BuyerId) + hold.Quantity;
             state.Expiries.Enqueue(hold.Id, hold.ExpiresAt);
             performanceOfHold[hold.Id] = hold.PerformanceId;
             if (request.IdempotencyKey is { } newKey)
@@ -291,8 +293,11 @@ internal sealed class InProcessHoldStore(TimeProvider clock) : IHoldStore
 
     void Remove(PerformanceState state, Hold hold)
     {
-        state.Holds.Remove(hold.Id);
+        if (!state.Holds.Remove(hold.Id)) return;
         performanceOfHold.TryRemove(hold.Id, out _);
+        var stillHeld = state.HeldBy.GetValueOrDefault(hold.BuyerId) - hold.Quantity;
+        if (stillHeld > 0) state.HeldBy[hold.BuyerId] = stillHeld;
+        else state.HeldBy.Remove(hold.BuyerId);
         foreach (var seat in hold.SeatIds)
             if (state.SeatHolder.TryGetValue(seat, out var holder) && holder == hold.Id) state.SeatHolder.Remove(seat);
         if (hold.Section is { } section)
