@@ -14,12 +14,12 @@ internal interface ISpentProofs
 internal sealed class InProcessSpentProofs(TimeProvider clock) : ISpentProofs
 {
     readonly ConcurrentDictionary<string, DateTimeOffset> spent = new(StringComparer.Ordinal);
-    readonly SweepSchedule sweeps = new(clock, above: 100_000);
+    readonly SweepSchedule sweeps = new(clock);
 
     public Task<bool> TrySpendAsync(string signature, DateTimeOffset expires)
     {
         var now = clock.GetUtcNow();
-        if (sweeps.Due(spent.Count))
+        if (sweeps.Due())
             foreach (var (key, until) in spent)
                 if (until <= now) spent.TryRemove(key, out _);
         return Task.FromResult(spent.TryAdd(signature, expires));

@@ -23,7 +23,7 @@ internal interface ITokenBuckets
 internal sealed class InProcessTokenBuckets(TimeProvider clock) : ITokenBuckets
 {
     readonly Dictionary<string, (double Tokens, long At)> buckets = new(StringComparer.Ordinal);
-    readonly SweepSchedule sweeps = new(clock, above: 100_000);
+    readonly SweepSchedule sweeps = new(clock);
     readonly Lock gate = new();
 
     public bool IsSynchronous => true;
@@ -42,7 +42,7 @@ internal sealed class InProcessTokenBuckets(TimeProvider clock) : ITokenBuckets
                 if (tokens[i] < 1) waitMs = Math.Max(waitMs, (long)Math.Ceiling((1 - tokens[i]) / rule.RefillPerMillisecond - 1e-6));
             }
             if (waitMs > 0) return ValueTask.FromResult(TimeSpan.FromMilliseconds(waitMs));
-            if (sweeps.Due(buckets.Count)) Sweep(now, requested);
+            if (sweeps.Due()) Sweep(now, requested);
             for (var i = 0; i < requested.Count; i++)
                 buckets[requested[i].Key] = (tokens[i] - 1, now);
         }

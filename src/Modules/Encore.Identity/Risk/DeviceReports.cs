@@ -30,14 +30,15 @@ internal static class DeviceReportLifetime
 
 internal sealed class InProcessDeviceReports(TimeProvider clock) : IDeviceReports
 {
-    const int SweepAbove = 200_000;
+    const int AccountsKept = 200_000;
     readonly ConcurrentDictionary<Guid, DeviceReport> reports = new();
-    readonly SweepSchedule sweeps = new(clock, above: SweepAbove);
+    readonly SweepSchedule sweeps = new(clock);
+    readonly SweepSchedule accountSweeps = new(clock);
     readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, DateTimeOffset>> accounts = new(StringComparer.Ordinal);
 
     public Task SaveAsync(Guid deviceId, DeviceReport report)
     {
-        if (sweeps.Due(reports.Count))
+        if (sweeps.Due())
             foreach (var (id, r) in reports)
                 if (clock.GetUtcNow() - r.ReportedAt > DeviceReportLifetime.Value) reports.TryRemove(id, out _);
         reports[deviceId] = report;
@@ -50,7 +51,7 @@ internal sealed class InProcessDeviceReports(TimeProvider clock) : IDeviceReport
     public Task<int> NoteAccountAsync(string visitorId, Guid userId)
     {
         var now = clock.GetUtcNow();
-        if (accounts.Count > SweepAbove) accounts.Clear();
+        if (accountSweeps.Due() && accounts.Count > AccountsKept) accounts.Clear();
         var seen = accounts.GetOrAdd(visitorId, _ => new());
         seen[userId] = now;
         foreach (var (id, at) in seen)

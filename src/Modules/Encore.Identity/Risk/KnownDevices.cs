@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Encore.BuildingBlocks;
 using Encore.BuildingBlocks.Live;
 
 namespace Encore.Identity.Risk;
@@ -22,7 +23,7 @@ internal sealed class KnownDevices(IDeviceReports reports, ILiveBroadcast broadc
     sealed record Known(DeviceReport? Report, long ReadAt);
 
     readonly ConcurrentDictionary<Guid, Known> known = new();
-    long sweptAt;
+    readonly SweepSchedule sweeps = new(clock, CacheTime);
     IDisposable? subscription;
     // Bumped by every announcement heard: a read that began before one is not kept.
     long announcements;
@@ -64,8 +65,7 @@ internal sealed class KnownDevices(IDeviceReports reports, ILiveBroadcast broadc
     /// </summary>
     void SweepIfDue(long now)
     {
-        var last = Interlocked.Read(ref sweptAt);
-        if (clock.GetElapsedTime(last, now) < CacheTime || Interlocked.CompareExchange(ref sweptAt, now, last) != last) return;
+        if (!sweeps.Due()) return;
         foreach (var (id, entry) in known)
             if (clock.GetElapsedTime(entry.ReadAt, now) >= CacheTime) known.TryRemove(id, out _);
         // More devices than that within the cache time: start again rather than keep them all.

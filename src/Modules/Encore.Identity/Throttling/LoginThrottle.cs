@@ -67,7 +67,7 @@ internal sealed class InProcessLoginThrottle(TimeProvider clock) : ILoginThrottl
     sealed record Entry(int Failures, DateTimeOffset BlockedUntil, DateTimeOffset ExpiresAt);
 
     readonly ConcurrentDictionary<string, Entry> entries = new();
-    readonly SweepSchedule sweeps = new(clock, above: 100_000);
+    readonly SweepSchedule sweeps = new(clock);
 
     public Task<TimeSpan> RetryAfterAsync(string key, CancellationToken ct)
     {
@@ -80,7 +80,7 @@ internal sealed class InProcessLoginThrottle(TimeProvider clock) : ILoginThrottl
     public Task<ThrottleState> RecordFailureAsync(string key, ThrottleRule rule, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (sweeps.Due(entries.Count)) Sweep(now);
+        if (sweeps.Due()) Sweep(now);
         var entry = entries.AddOrUpdate(key,
             _ => Next(0, rule, now),
             (_, e) => Next(e.ExpiresAt > now ? e.Failures : 0, rule, now));
