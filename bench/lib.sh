@@ -177,13 +177,11 @@ start_trivial() {
 }
 
 # HAProxy round-robin over the given ports, keep-alive to the backends. With LB_SERVER_MAXCONN set,
-# each instance gets at most that many requests at once and the rest wait in HAProxy's queue; a
-# request that finds LB_QUEUE_MAX (default 32) already waiting gets a 503 problem+json with
-# Retry-After from HAProxy at once, and one that waited LB_QUEUE_TIMEOUT (default 40ms) gets it then:
-# shedding where a refusal costs least, before the request reaches a busy instance. Refusing by the
-# queue's depth answers the moment the request arrives; the timeout alone made every refusal wait
-# the whole 40 ms first, and refused requests the instances would have served in time whenever the
-# shared CPU slowed the queue (2026-11-26 19:12 run, docs/PERFORMANCE.md).
+# each instance gets at most that many requests at once and the rest wait in HAProxy's queue; one
+# that waited LB_QUEUE_TIMEOUT (default 40ms) gets a 503 problem+json with Retry-After from HAProxy
+# itself: shedding where a refusal costs least, before the request reaches a busy instance. With
+# LB_QUEUE_MAX set too, a request that finds that many already waiting is refused the moment it
+# arrives instead of after the timeout (compared in docs/PERFORMANCE.md, 2026-11-28).
 start_lb() {
   LB_PORT=$(free_port)
   local cfg="$BENCH_TMP/haproxy.cfg" i=0 port server_maxconn=${LB_SERVER_MAXCONN:-2000}
@@ -226,7 +224,7 @@ CFG
   if [ -n "${LB_SERVER_MAXCONN:-}" ]; then
     cat >> "$cfg" <<CFG
   timeout queue ${LB_QUEUE_TIMEOUT:-40ms}
-  http-request return status 503 content-type "application/problem+json" hdr Retry-After 2 string "{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15.6.4\",\"title\":\"Busy\",\"status\":503,\"detail\":\"Too many requests right now; nothing was done. Try again after the Retry-After delay.\"}" if { queue ge ${LB_QUEUE_MAX:-32} }
+  http-request return status 503 content-type "application/problem+json" hdr Retry-After 2 string "{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15.6.4\",\"title\":\"Busy\",\"status\":503,\"detail\":\"Too many requests right now; nothing was done. Try again after the Retry-After delay.\"}" if { queue ge ${LB_QUEUE_MAX:-1000000} }
   http-error status 503 content-type "application/problem+json" hdr Retry-After 2 string "{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15.6.4\",\"title\":\"Busy\",\"status\":503,\"detail\":\"Too many requests right now; nothing was done. Try again after the Retry-After delay.\"}"
 CFG
   fi
